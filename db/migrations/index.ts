@@ -1,0 +1,14 @@
+import type { Knex } from 'knex';
+import * as m001 from './001_initial.js';
+
+// Migrations are listed here (not discovered on disk) so they run the same under tsx,
+// vitest and any bundler. Append new ones; never edit one that has shipped.
+const migrations: Record<string, Knex.Migration> = {
+  '001_initial': m001,
+};
+
+export const migrationSource: Knex.MigrationSource<string> = {
+  getMigrations: async () => Object.keys(migrations).sort(),
+  getMigrationName: (name) => name,
+  getMigration: async (name) => migrations[name],
+};
