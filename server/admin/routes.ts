@@ -1,0 +1,179 @@
+import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Services } from '../services.js';
+import { requirePermission } from '../middleware/authorisation.js';
+import { ROLES, ROLE_LABELS, isRole } from '../auth/roles.js';
+import { createUser, findUserById, listUsers, setPassword, updateUser } from '../auth/users.js';
+import { generatePassword } from '../auth/passwords.js';
+import { auditChanges, auditEvent } from '../audit/audit.js';
+import { fieldErrors, hasErrors, str, type FormErrors } from '../common/forms.js';
+import { idParam } from '../cases/http.js';
+import { notFound } from '../middleware/errors.js';
+import { CODE_LIST_NAMES } from '../../db/seed/code-lists.js';
+import { loadCodeLists } from '../codes/code-lists.js';
+import { SETTINGS, loadSettings, saveSettings } from './settings.js';
+
+const userSchema = z.object({
+  name: z.string().trim().min(1, 'Enter the full name').max(200, 'Name must be 200 characters or fewer'),
+  email: z.string().trim().min(1, 'Enter an email address').email('Enter an email address in the correct format, like name@example.gov.uk'),
+  role: z.string().refine(isRole, 'Select a role'),
+  team: z.string().trim().max(100, 'Team must be 100 characters or fewer').optional(),
+});
+
+const roleOptions = ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r] }));
+
+export function adminRoutes({ db }: Services): Router {
+  const router = Router();
+  const admin = requirePermission('admin');
+
+  router.get('/admin/users', admin, async (req, res) => {
+    res.render('admin/users', { title: 'Users', users: await listUsers(db), created: req.query.created === '1' ? req.session.flashPassword : undefined });
+    delete req.session.flashPassword;
+  });
+
+  const renderNewUser = (res: Response, status: number, values: any, errors: FormErrors) =>
+    res.status(status).render('admin/user-new', { title: 'Add a user', values, errors, roleOptions, backLink: '/admin/users' });
+
+  router.get('/admin/users/new', admin, (_req, res) => renderNewUser(res, 200, {}, {}));
+
+  router.post('/admin/users', admin, async (req, res) => {
+    const parsed = userSchema.safeParse(req.body ?? {});
+    const values = { name: str(req.body.name), email: str(req.body.email), role: str(req.body.role), team: str(req.body.team) };
+    if (!parsed.success) return renderNewUser(res, 400, values, fieldErrors(parsed.error));
+    if (await db('users').whereRaw('lower(email) = ?', [values.email.toLowerCase()]).first()) {
+      return renderNewUser(res, 400, values, { email: 'A user with this email address already exists' });
+    }
+    const password = generatePassword();
+    await db.transaction(async (trx) => {
+      const id = await createUser(trx, { ...parsed.data, role: parsed.data.role as any, password });
+      await auditChanges(trx, { userId: req.user!.id }, 'user', id, 'create', {}, { email: values.email, role: values.role, team: values.team });
+    });
+    // Shown once on the next page, never stored in clear.
+    req.session.flashPassword = { email: values.email, password };
+    res.redirect('/admin/users?created=1');
+  });
+
+  router.get('/admin/users/:id', admin, async (req, res) => {
+    const user = await findUserById(db, idParam(req));
+    if (!user) throw notFound();
+    res.render('admin/user-edit', { title: `Change ${user.name}`, account: user, values: { role: user.role, team: user.team ?? '', active: user.active ? 'yes' : 'no' }, errors: {}, roleOptions, backLink: '/admin/users' });
+  });
+
+  router.post('/admin/users/:id', admin, async (req: Request, res: Response) => {
+    const user = await findUserById(db, idParam(req));
+    if (!user) throw notFound();
+    const values = { role: str(req.body.role), team: str(req.body.team), active: str(req.body.active) };
+    const errors: FormErrors = {};
+    if (!isRole(values.role)) errors.role = 'Select a role';
+    if (!['yes', 'no'].includes(values.active)) errors.active = 'Select whether the account is active';
+    if (values.team.length > 100) errors.team = 'Team must be 100 characters or fewer';
+    if (user.id === req.user!.id && (values.role !== 'admin' || values.active !== 'yes')) {
+      errors.role = 'You cannot remove your own administrator access. Ask another administrator.';
+    }
+    if (hasErrors(errors)) return res.status(400).render('admin/user-edit', { title: `Change ${user.name}`, account: user, values, errors, roleOptions, backLink: '/admin/users' });
+    const changes = { role: values.role as any, team: values.team || null, active: values.active === 'yes' };
+    await db.transaction(async (trx) => {
+      await updateUser(trx, user.id, changes);
+      await auditChanges(trx, { userId: req.user!.id }, 'user', user.id, 'update', { role: user.role, team: user.team, active: user.active }, changes);
+    });
+    res.redirect('/admin/users');
+  });
+
+  router.post('/admin/users/:id/reset-password', admin, async (req, res) => {
+    const user = await findUserById(db, idParam(req));
+    if (!user) throw notFound();
+    const password = generatePassword();
+    await setPassword(db, user.id, password);
+    await auditEvent(db, req.user!.id, 'reset-password', 'user', `user ${user.id}`);
+    req.session.flashPassword = { email: user.email, password };
+    res.redirect('/admin/users?created=1');
+  });
+
+  router.get('/admin/code-lists', admin, async (_req, res) => {
+    const lists = await loadCodeLists(db);
+    res.render('admin/code-lists', { title: 'Code lists', names: CODE_LIST_NAMES, lists });
+  });
+
+  const listName = (req: Request) => {
+    const name = String(req.params.list);
+    if (!(name in CODE_LIST_NAMES)) throw notFound();
+    return name as keyof typeof CODE_LIST_NAMES;
+  };
+
+  const renderList = async (res: Response, status: number, list: keyof typeof CODE_LIST_NAMES, values: any, errors: FormErrors) => {
+    const lists = await loadCodeLists(db);
+    res.status(status).render('admin/code-list', { title: CODE_LIST_NAMES[list], list, entries: lists[list], values, errors, backLink: '/admin/code-lists' });
+  };
+
+  router.get('/admin/code-lists/:list', admin, async (req, res) => renderList(res, 200, listName(req), {}, {}));
+
+  router.post('/admin/code-lists/:list', admin, async (req, res) => {
+    const list = listName(req);
+    const code = str(req.body.code).toUpperCase();
+    const label = str(req.body.label);
+    const group = str(req.body.group);
+    const errors: FormErrors = {};
+    if (!/^[A-Z0-9_]{1,20}$/.test(code)) errors.code = 'Code must be 1 to 20 capital letters, digits or underscores';
+    else if (code === 'NR') errors.code = 'NR is kept for “Not recorded” in reports';
+    else if (await db('code_lists').where({ list, code }).first()) errors.code = 'This code is already on the list';
+    if (!label) errors.label = 'Enter the label';
+    else if (label.length > 200) errors.label = 'Label must be 200 characters or fewer';
+    if (list === 'ethnicity' && !group) errors.group = 'Enter the major ethnic group this code belongs to';
+    if (hasErrors(errors)) return renderList(res, 400, list, { code, label, group }, errors);
+    const [{ max }] = await db('code_lists').where({ list }).max({ max: 'sort_order' });
+    await db.transaction(async (trx) => {
+      await trx('code_lists').insert({ list, code, label, group_label: group || null, sort_order: Number(max ?? 0) + 10, retired: false });
+      await auditChanges(trx, { userId: req.user!.id }, `code_list:${list}`, 0, 'create', {}, { code, label, group });
+    });
+    res.redirect(`/admin/code-lists/${list}`);
+  });
+
+  // Values are retired (hidden from forms), never deleted: records may hold them.
+  router.post('/admin/code-lists/:list/:code/retire', admin, async (req, res) => {
+    const list = listName(req);
+    const code = String(req.params.code);
+    const entry = await db('code_lists').where({ list, code }).first();
+    if (!entry) throw notFound();
+    const retired = req.body.retired === 'yes';
+    await db.transaction(async (trx) => {
+      await trx('code_lists').where({ list, code }).update({ retired });
+      await auditChanges(trx, { userId: req.user!.id }, `code_list:${list}`, 0, 'update', { [code]: entry.retired ? 'retired' : 'active' }, { [code]: retired ? 'retired' : 'active' });
+    });
+    res.redirect(`/admin/code-lists/${list}`);
+  });
+
+  router.get('/admin/settings', admin, async (req, res) => {
+    res.render('admin/settings', { title: 'Service settings', settings: SETTINGS, values: await loadSettings(db), errors: {}, saved: req.query.saved === '1' });
+  });
+
+  router.post('/admin/settings', admin, async (req, res) => {
+    const values: Record<string, string> = {};
+    const errors: FormErrors = {};
+    for (const s of SETTINGS) {
+      const v = str(req.body[s.key]);
+      if (v.length > 4000) errors[s.key] = `${s.label} must be 4000 characters or fewer`;
+      values[s.key] = v;
+    }
+    if (values.la_code && !/^\d{3}$/.test(values.la_code)) errors.la_code = 'DfE local authority code must be 3 digits, like 201';
+    if (values.contact_email && !z.string().email().safeParse(values.contact_email).success) errors.contact_email = 'Enter an email address in the correct format, like name@example.gov.uk';
+    if (values.cms_id_pattern) {
+      try { new RegExp(values.cms_id_pattern); } catch { errors.cms_id_pattern = 'Enter a valid regular expression'; }
+    }
+    if (values.retention_years && !/^\d{1,2}$/.test(values.retention_years)) errors.retention_years = 'Years to keep must be a whole number, like 7';
+    if (hasErrors(errors)) return res.status(400).render('admin/settings', { title: 'Service settings', settings: SETTINGS, values, errors, saved: false });
+    const before = await loadSettings(db);
+    await db.transaction(async (trx) => {
+      await saveSettings(trx, values);
+      await auditChanges(trx, { userId: req.user!.id }, 'settings', 0, 'update', before, values);
+    });
+    res.redirect('/admin/settings?saved=1');
+  });
+
+  return router;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    flashPassword?: { email: string; password: string };
+  }
+}

@@ -1,0 +1,61 @@
+import passport from 'passport';
+import { Strategy as LocalStrategy } from 'passport-local';
+import type { Knex } from 'knex';
+import type { Config } from '../config.js';
+import { findUserById, findUserForSignIn, isLocked, recordFailedSignIn, recordSignIn, type User } from './users.js';
+import { verifyPassword } from './passwords.js';
+import { auditEvent } from '../audit/audit.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface User {
+      id: number;
+      email: string;
+      name: string;
+      role: string;
+      team: string | null;
+    }
+  }
+}
+
+export type SignInFailure = 'invalid' | 'locked';
+
+export function setUpPassport(db: Knex, config: Config) {
+  passport.use(
+    new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, async (email, password, done) => {
+      try {
+        const user = await findUserForSignIn(db, email);
+        if (!user || !user.active) return done(null, false, { message: 'invalid' });
+        if (isLocked(user)) {
+          await auditEvent(db, user.id, 'sign-in-refused', 'user', 'account locked');
+          return done(null, false, { message: 'locked' });
+        }
+        if (!(await verifyPassword(user.password_hash, password))) {
+          await recordFailedSignIn(db, user.id, config.lockoutAttempts, config.lockoutMinutes);
+          await auditEvent(db, user.id, 'sign-in-failed', 'user');
+          const after = await findUserForSignIn(db, email);
+          return done(null, false, { message: after && isLocked(after) ? 'locked' : 'invalid' });
+        }
+        await recordSignIn(db, user.id);
+        await auditEvent(db, user.id, 'sign-in', 'user');
+        return done(null, publicUser(user));
+      } catch (err) {
+        return done(err);
+      }
+    }),
+  );
+  passport.serializeUser((user, done) => done(null, user.id));
+  passport.deserializeUser(async (id: number, done) => {
+    try {
+      const user = await findUserById(db, id);
+      // A deactivated user's open sessions stop working at once.
+      done(null, user && user.active ? publicUser(user) : false);
+    } catch (err) {
+      done(err);
+    }
+  });
+  return passport;
+}
+
+const publicUser = (u: User): Express.User => ({ id: u.id, email: u.email, name: u.name, role: u.role, team: u.team });

@@ -1,0 +1,109 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import passport from 'passport';
+import rateLimit from 'express-rate-limit';
+import { z } from 'zod';
+import type { Services } from '../services.js';
+import { homeFor, isRole } from './roles.js';
+import { countUsers, createUser } from './users.js';
+import { passwordProblem } from './passwords.js';
+import { auditEvent } from '../audit/audit.js';
+import { fieldErrors, type FormErrors } from '../common/forms.js';
+
+const firstRunSchema = z.object({
+  name: z.string().trim().min(1, 'Enter your full name').max(200, 'Name must be 200 characters or fewer'),
+  email: z.string().trim().min(1, 'Enter an email address').email('Enter an email address in the correct format, like name@example.gov.uk'),
+  password: z.string().superRefine((p, ctx) => {
+    const problem = passwordProblem(p);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+});
+
+export function authRoutes({ db, rateLimitStore }: Services): Router {
+  const router = Router();
+
+  // Throttles password guessing from one address; per-account lockout is in passport.ts.
+  const signInLimiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 30,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    store: rateLimitStore,
+    handler: (_req, res) =>
+      res.status(429).render('auth/sign-in', {
+        title: 'Sign in',
+        values: {},
+        errors: { email: 'Too many sign-in attempts from this network. Wait 15 minutes and try again.' },
+      }),
+  });
+
+  router.get('/sign-in', (req, res) => {
+    if (req.user) return res.redirect(homeFor(req.user.role as any));
+    res.render('auth/sign-in', { title: 'Sign in', values: {}, errors: {} });
+  });
+
+  router.post('/sign-in', signInLimiter, (req: Request, res: Response, next: NextFunction) => {
+    const email = String(req.body?.email ?? '');
+    const errors: FormErrors = {};
+    if (!email.trim()) errors.email = 'Enter your email address';
+    if (!req.body?.password) errors.password = 'Enter your password';
+    if (Object.keys(errors).length) return res.status(400).render('auth/sign-in', { title: 'Sign in', values: { email }, errors });
+    passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message: string }) => {
+      if (err) return next(err);
+      if (!user) {
+        const message =
+          info?.message === 'locked'
+            ? 'Your account is locked because of too many failed attempts. Try again later or ask an administrator.'
+            : 'Enter a correct email address and password';
+        return res.status(401).render('auth/sign-in', { title: 'Sign in', values: { email }, errors: { email: message } });
+      }
+      const returnTo = (req.session as any).returnTo as string | undefined;
+      // req.logIn regenerates the session id (no session fixation).
+      req.logIn(user, (e) => {
+        if (e) return next(e);
+        const safe = returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : homeFor(user.role as any);
+        res.redirect(safe);
+      });
+    })(req, res, next);
+  });
+
+  router.post('/sign-out', (req, res, next) => {
+    const userId = req.user?.id ?? null;
+    req.logOut((err) => {
+      if (err) return next(err);
+      req.session.destroy(async () => {
+        if (userId) await auditEvent(db, userId, 'sign-out', 'user').catch(() => undefined);
+        res.clearCookie('fgc.sid');
+        res.redirect('/sign-in?signed-out=1');
+      });
+    });
+  });
+
+  // Only while no account exists: creates the first administrator.
+  router.get('/first-run', async (_req, res) => {
+    if ((await countUsers(db)) > 0) return res.redirect('/sign-in');
+    res.render('auth/first-run', { title: 'Set up the first administrator', values: {}, errors: {} });
+  });
+
+  router.post('/first-run', async (req, res) => {
+    const parsed = firstRunSchema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      return res.status(400).render('auth/first-run', {
+        title: 'Set up the first administrator',
+        values: { name: req.body?.name, email: req.body?.email },
+        errors: fieldErrors(parsed.error),
+      });
+    }
+    const created = await db.transaction(async (trx) => {
+      if ((await countUsers(trx)) > 0) return false;
+      const id = await createUser(trx, { ...parsed.data, role: 'admin', password: parsed.data.password });
+      await auditEvent(trx, id, 'first-run', 'user', 'first administrator created');
+      return true;
+    });
+    if (!created) return res.status(403).redirect('/sign-in');
+    res.redirect('/sign-in?first-run=1');
+  });
+
+  return router;
+}
+
+export { isRole };

@@ -1,0 +1,141 @@
+import type { Request, Response } from 'express';
+import type { Services } from '../services.js';
+import { loadCodeLists, codeLabel } from '../codes/code-lists.js';
+import { todayIso } from '../common/dates.js';
+import { hasErrors, str } from '../common/forms.js';
+import { notFound } from '../middleware/errors.js';
+import { loadHistory } from '../audit/history.js';
+import { parseChildForm } from './child-form.js';
+import { createChild, loadChild, loadChildren, updateChild } from './children-repository.js';
+import { createFamily, familyRefTaken, loadFamily } from './families-repository.js';
+import { loadReferrals } from './referrals-repository.js';
+import { searchCases, PAGE_SIZE } from './case-list.js';
+import { nextStep } from './next-step.js';
+import { CHILD_FIELDS } from './stages.js';
+import { rawFromRecord } from './form-parsing.js';
+import { auditContext, idParam, versionField } from './http.js';
+import { STALE_MESSAGE, StaleRecordError } from './locking.js';
+
+export function familyHandlers({ db }: Services) {
+  const today = () => todayIso();
+
+  async function caseList(req: Request, res: Response) {
+    const q = str(req.query.q).slice(0, 100);
+    const status = (['open', 'closed'].includes(str(req.query.status)) ? str(req.query.status) : '') as 'open' | 'closed' | '';
+    const stage = str(req.query.stage).slice(0, 20);
+    const page = Math.max(1, Math.min(10_000, Number.parseInt(str(req.query.page), 10) || 1));
+    const codes = await loadCodeLists(db);
+    const { rows, total } = await searchCases(db, { q, status, stage, page, userId: req.user!.id });
+    const referrals = await loadReferrals(db, { ids: rows.map((r) => r.id) });
+    const steps = new Map(referrals.map((r) => [r.id, nextStep(r, today())]));
+    res.render('cases/list', {
+      title: 'Cases',
+      rows: rows.map((r) => ({ ...r, stage: codeLabel(codes, 'stage_offered', r.stage_offered), next: steps.get(r.id) })),
+      total, page, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), filters: { q, status, stage },
+      stageOptions: codes.stage_offered.map((c) => ({ value: c.code, text: c.label })),
+    });
+  }
+
+  function renderNewFamily(res: Response, status: number, values: Record<string, unknown>, errors: Record<string, string>, codes: any) {
+    res.status(status).render('cases/family-new', { title: 'Add a family', values, errors, codes, fields: CHILD_FIELDS, backLink: '/cases' });
+  }
+
+  async function newFamily(_req: Request, res: Response) {
+    renderNewFamily(res, 200, {}, {}, await loadCodeLists(db));
+  }
+
+  async function createFamilyPost(req: Request, res: Response) {
+    const codes = await loadCodeLists(db);
+    const familyRef = str(req.body.family_ref);
+    const child = parseChildForm(req.body, codes, today());
+    const errors = { ...child.errors };
+    if (familyRef.length > 60) errors.family_ref = 'Family reference must be 60 characters or fewer';
+    else if (familyRef && (await familyRefTaken(db, familyRef))) errors.family_ref = 'A family with this reference already exists';
+    if (hasErrors(errors)) return renderNewFamily(res, 400, { ...child.raw, family_ref: familyRef }, errors, codes);
+    const familyId = await db.transaction(async (trx) => {
+      const id = await createFamily(trx, auditContext(req), familyRef || null);
+      await createChild(trx, auditContext(req), id, child.input);
+      return id;
+    });
+    res.redirect(`/families/${familyId}`);
+  }
+
+  async function familyPage(req: Request, res: Response) {
+    const id = idParam(req);
+    const family = await loadFamily(db, id);
+    if (!family) throw notFound();
+    const [children, referrals, codes] = await Promise.all([loadChildren(db, { family_id: id }), loadReferrals(db, { family_id: id }), loadCodeLists(db)]);
+    const coordinators = new Map((await db('users').select('id', 'name')).map((u) => [u.id, u.name]));
+    res.render('cases/family', {
+      title: `Family ${family.family_ref}`,
+      family, children, codes, codeLabel,
+      episodes: referrals.map((r) => ({ ...r, next: nextStep(r, today()), coordinator: coordinators.get(r.coordinator_id) ?? r.coordinator_name })),
+      backLink: '/cases',
+    });
+  }
+
+  async function renderChildForm(res: Response, status: number, o: { family: any; child?: any; values: any; errors: any }) {
+    const codes = await loadCodeLists(db);
+    res.status(status).render('cases/child-form', {
+      title: o.child ? 'Change child details' : 'Add a child to the family',
+      ...o, codes, fields: CHILD_FIELDS, backLink: `/families/${o.family.id}`,
+    });
+  }
+
+  async function newChild(req: Request, res: Response) {
+    const family = await loadFamily(db, idParam(req));
+    if (!family) throw notFound();
+    await renderChildForm(res, 200, { family, values: {}, errors: {} });
+  }
+
+  async function createChildPost(req: Request, res: Response) {
+    const family = await loadFamily(db, idParam(req));
+    if (!family) throw notFound();
+    const child = parseChildForm(req.body, await loadCodeLists(db), today());
+    if (hasErrors(child.errors)) return renderChildForm(res, 400, { family, values: child.raw, errors: child.errors });
+    await db.transaction((trx) => createChild(trx, auditContext(req), family.id, child.input));
+    res.redirect(`/families/${family.id}`);
+  }
+
+  async function editChild(req: Request, res: Response) {
+    const child = await loadChild(db, idParam(req));
+    if (!child) throw notFound();
+    const family = await loadFamily(db, child.family_id);
+    await renderChildForm(res, 200, { family, child, values: { ...rawFromRecord(CHILD_FIELDS, child as any), version: child.version }, errors: {} });
+  }
+
+  async function updateChildPost(req: Request, res: Response) {
+    const before = await loadChild(db, idParam(req));
+    if (!before) throw notFound();
+    const family = await loadFamily(db, before.family_id);
+    const parsed = parseChildForm(req.body, await loadCodeLists(db), today(), before as any);
+    if (hasErrors(parsed.errors)) {
+      return renderChildForm(res, 400, { family, child: before, values: { ...parsed.raw, version: req.body.version }, errors: parsed.errors });
+    }
+    try {
+      await db.transaction((trx) => updateChild(trx, auditContext(req), before, versionField(req), parsed.input));
+    } catch (e) {
+      if (!(e instanceof StaleRecordError)) throw e;
+      return renderChildForm(res, 409, { family, child: before, values: { ...rawFromRecord(CHILD_FIELDS, before as any), version: before.version }, errors: { form: STALE_MESSAGE } });
+    }
+    res.redirect(`/families/${before.family_id}`);
+  }
+
+  async function history(req: Request, res: Response, scope: 'family' | 'child') {
+    const id = idParam(req);
+    const subject = scope === 'family' ? await loadFamily(db, id) : await loadChild(db, id);
+    if (!subject) throw notFound();
+    const familyId = scope === 'family' ? id : (subject as any).family_id;
+    res.render('cases/history', {
+      title: scope === 'family' ? `Change history: family ${(subject as any).family_ref}` : `Change history: child ${(subject as any).child_ref}`,
+      entries: await loadHistory(db, scope, id),
+      backLink: `/families/${familyId}`,
+    });
+  }
+
+  return {
+    caseList, newFamily, createFamilyPost, familyPage, newChild, createChildPost, editChild, updateChildPost,
+    familyHistory: (req: Request, res: Response) => history(req, res, 'family'),
+    childHistory: (req: Request, res: Response) => history(req, res, 'child'),
+  };
+}

@@ -1,0 +1,260 @@
+import type { Request, Response } from 'express';
+import type { Services } from '../services.js';
+import { loadCodeLists, codeLabel, codeOptions, type CodeLists } from '../codes/code-lists.js';
+import { todayIso } from '../common/dates.js';
+import { hasErrors, str, type FormErrors } from '../common/forms.js';
+import { notFound } from '../middleware/errors.js';
+import { loadHistory } from '../audit/history.js';
+import { listCoordinators } from '../auth/users.js';
+import { loadChildren } from './children-repository.js';
+import { loadFamily } from './families-repository.js';
+import { addReview, createReferral, loadReferral, setReferralChildren, touchReferral, updateReferral } from './referrals-repository.js';
+import { parseFields, rawFromRecord } from './form-parsing.js';
+import { stageOrderProblems } from './stage-rules.js';
+import { nextStep } from './next-step.js';
+import { OUTCOME_FIELDS, REFERRAL_DETAILS, REVIEW_FIELDS, STAGES, stageByKey, type StageSpec } from './stages.js';
+import { auditContext, idParam, versionField } from './http.js';
+import { STALE_MESSAGE, StaleRecordError } from './locking.js';
+import type { Child, Referral } from './types.js';
+
+/** Which children the referral covers, and each one's legal status at referral. Pure. */
+export function parseReferralChildren(body: Record<string, unknown>, familyChildren: Child[], codes: CodeLists) {
+  const chosen = new Set((Array.isArray(body.children) ? body.children : body.children ? [body.children] : []).map(String));
+  const errors: FormErrors = {};
+  const selected = familyChildren.filter((c) => chosen.has(String(c.id)));
+  if (!selected.length) errors.children = 'Select at least one child this referral covers';
+  if (chosen.size !== selected.length) errors.children = 'Select children from this family only';
+  const rows = selected.map((c) => {
+    const status = str(body[`legal_status_${c.id}`]);
+    if (status && !codes.legal_status.some((x) => x.code === status)) errors[`legal_status_${c.id}`] = 'Select a legal status from the list';
+    // A child with no CMS record is, by definition, not known to children's social care.
+    return { child_id: c.id, legal_status: status || (c.cms_id ? null : 'NKCSC') };
+  });
+  return { rows, errors, raw: { children: [...chosen], ...Object.fromEntries(familyChildren.map((c) => [`legal_status_${c.id}`, str(body[`legal_status_${c.id}`])])) } };
+}
+
+export function referralHandlers({ db }: Services) {
+  const today = () => todayIso();
+
+  async function context(referralId: number) {
+    const referral = await loadReferral(db, referralId);
+    if (!referral) throw notFound();
+    const [family, children, codes, coordinators] = await Promise.all([
+      loadFamily(db, referral.family_id), loadChildren(db, { family_id: referral.family_id }), loadCodeLists(db), listCoordinators(db),
+    ]);
+    return { referral, family: family!, children, codes, coordinators };
+  }
+
+  const coordinatorOptions = (coordinators: { id: number; name: string; team: string | null }[]) =>
+    coordinators.map((c) => ({ value: c.id, text: c.team ? `${c.name} (${c.team})` : c.name }));
+
+  async function renderNew(req: Request, res: Response, status: number, values: any, errors: FormErrors) {
+    const family = await loadFamily(db, idParam(req));
+    if (!family) throw notFound();
+    const [children, codes, coordinators] = await Promise.all([loadChildren(db, { family_id: family.id }), loadCodeLists(db), listCoordinators(db)]);
+    res.status(status).render('cases/referral-new', {
+      title: 'Add a referral', family, children: children.filter((c) => !c.merged_into_id), codes, codeOptions,
+      fields: REFERRAL_DETAILS.fields, coordinatorOptions: coordinatorOptions(coordinators), values, errors, backLink: `/families/${family.id}`,
+    });
+  }
+
+  async function newReferral(req: Request, res: Response) {
+    await renderNew(req, res, 200, { coordinator_id: String(req.user!.id), children: [] }, {});
+  }
+
+  async function createReferralPost(req: Request, res: Response) {
+    const family = await loadFamily(db, idParam(req));
+    if (!family) throw notFound();
+    const [children, codes, coordinators] = await Promise.all([loadChildren(db, { family_id: family.id }), loadCodeLists(db), listCoordinators(db)]);
+    const parsed = parseFields(REFERRAL_DETAILS.fields, req.body, codes, today(), { coordinatorIds: coordinators.map((c) => c.id) });
+    const kids = parseReferralChildren(req.body, children.filter((c) => !c.merged_into_id), codes);
+    const referralRef = str(req.body.referral_ref);
+    const errors = { ...parsed.errors, ...kids.errors };
+    if (referralRef.length > 60) errors.referral_ref = 'Referral reference must be 60 characters or fewer';
+    else if (referralRef && (await db('referrals').where({ referral_ref: referralRef }).first())) errors.referral_ref = 'A referral with this reference already exists';
+    if (hasErrors(errors)) return renderNew(req, res, 400, { ...parsed.raw, ...kids.raw, referral_ref: referralRef }, errors);
+    const id = await db.transaction((trx) =>
+      createReferral(trx, auditContext(req), family.id, referralRef || null, parsed.values as any, kids.rows));
+    res.redirect(`/referrals/${id}`);
+  }
+
+  async function referralPage(req: Request, res: Response) {
+    const { referral, family, children, codes, coordinators } = await context(idParam(req));
+    const onReferral = new Map(referral.children.map((c) => [c.child_id, c]));
+    res.render('cases/referral', {
+      title: `FGC referral ${referral.referral_ref}`,
+      referral, family, codes, codeLabel, stages: STAGES, next: nextStep(referral, today()),
+      coordinator: coordinators.find((c) => c.id === referral.coordinator_id)?.name ?? referral.coordinator_name,
+      children: children.filter((c) => onReferral.has(c.id)).map((c) => ({ ...c, link: onReferral.get(c.id)! })),
+      backLink: `/families/${family.id}`,
+    });
+  }
+
+  async function renderStage(res: Response, status: number, ctx: Awaited<ReturnType<typeof context>>, stage: StageSpec, values: any, errors: FormErrors) {
+    res.status(status).render('cases/stage-form', {
+      title: `${stage.title}: ${ctx.referral.referral_ref}`, stage, referral: ctx.referral, family: ctx.family, codes: ctx.codes, codeOptions,
+      coordinatorOptions: coordinatorOptions(ctx.coordinators), values, errors, backLink: `/referrals/${ctx.referral.id}`,
+    });
+  }
+
+  const stageOf = (req: Request) => {
+    const stage = stageByKey(String(req.params.stage));
+    if (!stage) throw notFound();
+    return stage;
+  };
+
+  async function stageForm(req: Request, res: Response) {
+    const stage = stageOf(req);
+    const ctx = await context(idParam(req));
+    await renderStage(res, 200, ctx, stage, { ...rawFromRecord(stage.fields, ctx.referral as any), version: ctx.referral.version }, {});
+  }
+
+  async function stagePost(req: Request, res: Response) {
+    const stage = stageOf(req);
+    const ctx = await context(idParam(req));
+    const { referral } = ctx;
+    const parsed = parseFields(stage.fields, req.body, ctx.codes, today(), { coordinatorIds: ctx.coordinators.map((c) => c.id), current: referral as any });
+    const { plan_content, ...fields } = parsed.values;
+    const errors: FormErrors = { ...parsed.errors };
+    if (!hasErrors(errors)) {
+      const proposed = { ...referral, ...fields };
+      const stageFields = new Set(stage.fields.map((f) => f.name));
+      for (const p of stageOrderProblems(proposed as Referral)) {
+        // Report each problem on this form's field where there is one.
+        errors[stageFields.has(p.field) ? p.field : 'form'] ??= p.message;
+      }
+    }
+    if (hasErrors(errors)) return renderStage(res, 400, ctx, stage, { ...parsed.raw, version: req.body.version }, errors);
+    try {
+      await db.transaction((trx) =>
+        updateReferral(trx, auditContext(req), referral, versionField(req), fields as any, plan_content ? { plan_content: plan_content as string[] } : {}));
+    } catch (e) {
+      if (!(e instanceof StaleRecordError)) throw e;
+      const fresh = await context(referral.id);
+      return renderStage(res, 409, fresh, stage, { ...rawFromRecord(stage.fields, fresh.referral as any), version: fresh.referral.version }, { form: STALE_MESSAGE });
+    }
+    res.redirect(`/referrals/${referral.id}`);
+  }
+
+  async function renderChildren(res: Response, status: number, ctx: Awaited<ReturnType<typeof context>>, values: any, errors: FormErrors) {
+    res.status(status).render('cases/referral-children', {
+      title: `Children on referral ${ctx.referral.referral_ref}`, ...ctx, children: ctx.children.filter((c) => !c.merged_into_id), codeOptions,
+      values, errors, backLink: `/referrals/${ctx.referral.id}`,
+    });
+  }
+
+  async function childrenForm(req: Request, res: Response) {
+    const ctx = await context(idParam(req));
+    const values: any = { children: ctx.referral.children.map((c) => String(c.child_id)), version: ctx.referral.version };
+    for (const c of ctx.referral.children) values[`legal_status_${c.child_id}`] = c.legal_status ?? '';
+    await renderChildren(res, 200, ctx, values, {});
+  }
+
+  async function childrenPost(req: Request, res: Response) {
+    const ctx = await context(idParam(req));
+    const kids = parseReferralChildren(req.body, ctx.children.filter((c) => !c.merged_into_id), ctx.codes);
+    if (hasErrors(kids.errors)) return renderChildren(res, 400, ctx, { ...kids.raw, version: req.body.version }, kids.errors);
+    try {
+      await db.transaction(async (trx) => {
+        await touchReferral(trx, ctx.referral.id, versionField(req));
+        await setReferralChildren(trx, { ...auditContext(req), familyId: ctx.family.id }, ctx.referral.id, ctx.referral.children, kids.rows);
+      });
+    } catch (e) {
+      if (!(e instanceof StaleRecordError)) throw e;
+      return res.redirect(303, `/referrals/${ctx.referral.id}/children?stale=1`);
+    }
+    res.redirect(`/referrals/${ctx.referral.id}`);
+  }
+
+  async function renderReview(res: Response, status: number, ctx: Awaited<ReturnType<typeof context>>, values: any, errors: FormErrors) {
+    res.status(status).render('cases/review-form', {
+      title: `Record a review conference: ${ctx.referral.referral_ref}`, ...ctx, fields: REVIEW_FIELDS, values, errors, backLink: `/referrals/${ctx.referral.id}`,
+    });
+  }
+
+  async function reviewForm(req: Request, res: Response) {
+    const ctx = await context(idParam(req));
+    await renderReview(res, 200, ctx, { version: ctx.referral.version }, {});
+  }
+
+  async function reviewPost(req: Request, res: Response) {
+    const ctx = await context(idParam(req));
+    const parsed = parseFields(REVIEW_FIELDS, req.body, ctx.codes, today());
+    const errors = { ...parsed.errors };
+    if (!hasErrors(errors)) {
+      const problem = stageOrderProblems({ ...ctx.referral, review_dates: [...ctx.referral.review_dates, parsed.values.review_date as string] })
+        .find((p) => p.field === 'review_date');
+      if (problem) errors.review_date = problem.message;
+    }
+    if (hasErrors(errors)) return renderReview(res, 400, ctx, { ...parsed.raw, version: req.body.version }, errors);
+    try {
+      await db.transaction((trx) => addReview(trx, auditContext(req), ctx.referral, versionField(req), parsed.values as any));
+    } catch (e) {
+      if (!(e instanceof StaleRecordError)) throw e;
+      return renderReview(res, 409, await context(ctx.referral.id), { ...parsed.raw, version: ctx.referral.version }, { form: STALE_MESSAGE });
+    }
+    res.redirect(`/referrals/${ctx.referral.id}`);
+  }
+
+  async function renderOutcomes(res: Response, status: number, ctx: Awaited<ReturnType<typeof context>>, values: any, errors: FormErrors) {
+    const names = new Map(ctx.children.map((c) => [c.id, c]));
+    res.status(status).render('cases/outcomes', {
+      title: `Outcomes: ${ctx.referral.referral_ref}`, ...ctx, codeOptions,
+      rows: ctx.referral.children.map((c) => ({ ...c, child: names.get(c.child_id)! })), values, errors, backLink: `/referrals/${ctx.referral.id}`,
+    });
+  }
+
+  async function outcomesForm(req: Request, res: Response) {
+    const ctx = await context(idParam(req));
+    const values: any = { version: ctx.referral.version };
+    for (const c of ctx.referral.children) for (const f of OUTCOME_FIELDS) values[`${f}_${c.child_id}`] = c[f] ?? '';
+    await renderOutcomes(res, 200, ctx, values, {});
+  }
+
+  async function outcomesPost(req: Request, res: Response) {
+    const ctx = await context(idParam(req));
+    const errors: FormErrors = {};
+    const values: any = { version: req.body.version };
+    const lists: Record<string, string> = {
+      outcome_6m_legal_status: 'outcome_legal_status', outcome_12m_legal_status: 'outcome_legal_status',
+      outcome_6m_living: 'living_arrangement', outcome_12m_living: 'living_arrangement',
+    };
+    const rows = ctx.referral.children.map((c) => {
+      const row: any = { child_id: c.child_id, legal_status: c.legal_status };
+      for (const f of OUTCOME_FIELDS) {
+        const key = `${f}_${c.child_id}`;
+        const v = str(req.body[key]);
+        values[key] = v;
+        if (v && !ctx.codes[lists[f]].some((x) => x.code === v)) errors[key] = 'Select an outcome from the list';
+        row[f] = v || null;
+      }
+      return row;
+    });
+    if (!ctx.referral.initial_fgc_date && rows.some((r) => OUTCOME_FIELDS.some((f) => r[f]))) {
+      errors.form = 'Outcomes are recorded 6 and 12 months after the initial conference, which has not been held';
+    }
+    if (hasErrors(errors)) return renderOutcomes(res, 400, ctx, values, errors);
+    try {
+      await db.transaction(async (trx) => {
+        await touchReferral(trx, ctx.referral.id, versionField(req));
+        await setReferralChildren(trx, { ...auditContext(req), familyId: ctx.family.id }, ctx.referral.id, ctx.referral.children, rows);
+      });
+    } catch (e) {
+      if (!(e instanceof StaleRecordError)) throw e;
+      return renderOutcomes(res, 409, await context(ctx.referral.id), { version: ctx.referral.version }, { form: STALE_MESSAGE });
+    }
+    res.redirect(`/referrals/${ctx.referral.id}`);
+  }
+
+  async function history(req: Request, res: Response) {
+    const referral = await loadReferral(db, idParam(req));
+    if (!referral) throw notFound();
+    res.render('cases/history', {
+      title: `Change history: referral ${referral.referral_ref}`,
+      entries: await loadHistory(db, 'referral', referral.id),
+      backLink: `/referrals/${referral.id}`,
+    });
+  }
+
+  return { newReferral, createReferralPost, referralPage, stageForm, stagePost, childrenForm, childrenPost, reviewForm, reviewPost, outcomesForm, outcomesPost, history };
+}

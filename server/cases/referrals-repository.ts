@@ -1,0 +1,140 @@
+import type { Knex } from 'knex';
+import type { Referral, ReferralChild } from './types.js';
+import { auditChanges, type AuditContext, type AuditValue } from '../audit/audit.js';
+import { insertReturningId, nowIso, refFor, updateWithVersion } from './locking.js';
+import { OUTCOME_FIELDS } from './stages.js';
+
+/** Columns of the referrals table that forms and imports may write. */
+export const REFERRAL_FIELDS = [
+  'referral_date', 'referral_source', 'stage_offered', 'coordinator_id', 'coordinator_name', 'lbp_date',
+  'offer_date', 'offered_by', 'offer_method',
+  'consent_decision', 'consent_date', 'decline_reason', 'consent_withdrawn_date',
+  'initial_fgc_date', 'fgc_not_held_reason', 'attend_parents', 'attend_maternal', 'attend_paternal', 'attend_friends',
+  'attend_professionals', 'child_participation', 'advocate_used', 'interpreter_used', 'private_family_time',
+  'plan_agreed', 'plan_date', 'plan_sent_date', 'plan_uploaded_date',
+  'closure_date', 'family_feedback', 'professional_feedback',
+] as const;
+const BOOLEAN_FIELDS = ['advocate_used', 'interpreter_used', 'private_family_time', 'plan_agreed'];
+
+const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
+
+function fromRow(r: any): Referral {
+  const out = { ...r, children: [], plan_content: [], review_dates: [] };
+  for (const f of BOOLEAN_FIELDS) out[f] = bool(r[f]);
+  return out;
+}
+
+/** Referrals with their children, plan content and review dates. */
+export async function loadReferrals(db: Knex, where: { ids?: number[]; family_id?: number }): Promise<Referral[]> {
+  const q = db('referrals').select('*').orderBy([{ column: 'referral_date', order: 'desc' }, { column: 'id', order: 'desc' }]);
+  if (where.ids) q.whereIn('id', where.ids);
+  if (where.family_id !== undefined) q.where({ family_id: where.family_id });
+  const referrals = (await q).map(fromRow);
+  if (!referrals.length) return referrals;
+  const ids = referrals.map((r) => r.id);
+  const byId = new Map(referrals.map((r) => [r.id, r]));
+  const [children, content, reviews] = await Promise.all([
+    db('referral_children').select('*').whereIn('referral_id', ids).orderBy('child_id'),
+    db('referral_plan_content').select('*').whereIn('referral_id', ids).orderBy('code'),
+    db('review_conferences').select('referral_id', 'review_date').whereIn('referral_id', ids).orderBy('review_date'),
+  ]);
+  for (const c of children) {
+    const { referral_id, ...rest } = c;
+    byId.get(referral_id)!.children.push(rest as ReferralChild);
+  }
+  for (const c of content) byId.get(c.referral_id)!.plan_content.push(c.code);
+  for (const r of reviews) byId.get(r.referral_id)!.review_dates.push(r.review_date);
+  return referrals;
+}
+
+export async function loadReferral(db: Knex, id: number): Promise<Referral | undefined> {
+  return (await loadReferrals(db, { ids: [id] }))[0];
+}
+
+export type ReferralFields = Partial<Pick<Referral, (typeof REFERRAL_FIELDS)[number]>>;
+
+const pickFields = (r: Record<string, unknown>) =>
+  Object.fromEntries(REFERRAL_FIELDS.filter((f) => f in r).map((f) => [f, r[f]])) as Record<string, AuditValue>;
+
+export async function createReferral(
+  trx: Knex.Transaction,
+  ctx: AuditContext,
+  familyId: number,
+  referralRef: string | null,
+  fields: ReferralFields & { referral_date: string },
+  children: { child_id: number; legal_status: string | null }[],
+): Promise<number> {
+  const at = nowIso();
+  const id = await insertReturningId(trx, 'referrals', {
+    ...pickFields(fields), family_id: familyId, referral_ref: referralRef || `pending-${at}-${Math.random()}`, version: 1, created_at: at, updated_at: at,
+  });
+  const ref = referralRef || refFor('R', id);
+  if (!referralRef) await trx('referrals').where({ id }).update({ referral_ref: ref });
+  const audit = { ...ctx, familyId, referralId: id };
+  await auditChanges(trx, audit, 'referral', id, 'create', {}, { referral_ref: ref, ...pickFields(fields) });
+  await setReferralChildren(trx, audit, id, [], children);
+  return id;
+}
+
+/** Saves one stage's fields under optimistic locking, with an audit row per changed field. */
+export async function updateReferral(
+  trx: Knex.Transaction,
+  ctx: AuditContext,
+  before: Referral,
+  version: number,
+  fields: ReferralFields,
+  extra: { plan_content?: string[] } = {},
+): Promise<void> {
+  await updateWithVersion(trx, 'referrals', before.id, version, pickFields(fields));
+  const audit = { ...ctx, familyId: before.family_id, referralId: before.id };
+  const after: Record<string, AuditValue> = pickFields(fields);
+  const prior: Record<string, AuditValue> = pickFields(before as any);
+  if (extra.plan_content) {
+    after.plan_content = extra.plan_content;
+    prior.plan_content = before.plan_content;
+    await trx('referral_plan_content').where({ referral_id: before.id }).delete();
+    if (extra.plan_content.length) await trx('referral_plan_content').insert(extra.plan_content.map((code) => ({ referral_id: before.id, code })));
+  }
+  await auditChanges(trx, audit, 'referral', before.id, 'update', prior, after);
+}
+
+/** Adds, removes and updates the children on a referral (legal status, outcomes). */
+export async function setReferralChildren(
+  trx: Knex.Transaction,
+  ctx: AuditContext,
+  referralId: number,
+  before: ReferralChild[],
+  after: Partial<ReferralChild>[] & { child_id: number }[],
+): Promise<void> {
+  const prior = new Map(before.map((c) => [c.child_id, c]));
+  const next = new Set(after.map((c) => c.child_id));
+  for (const c of before) {
+    if (next.has(c.child_id)) continue;
+    await trx('referral_children').where({ referral_id: referralId, child_id: c.child_id }).delete();
+    await auditChanges(trx, { ...ctx, referralId, childId: c.child_id }, 'referral_child', c.child_id, 'delete', { on_referral: 'Yes' }, { on_referral: null });
+  }
+  for (const c of after) {
+    const old = prior.get(c.child_id);
+    const values = Object.fromEntries(['legal_status', ...OUTCOME_FIELDS].filter((f) => f in c).map((f) => [f, (c as any)[f] ?? null]));
+    if (old) {
+      const changed = Object.keys(values).some((f) => (old as any)[f] !== values[f]);
+      if (!changed) continue;
+      await trx('referral_children').where({ referral_id: referralId, child_id: c.child_id }).update(values);
+      await auditChanges(trx, { ...ctx, referralId, childId: c.child_id }, 'referral_child', c.child_id, 'update', old as any, values);
+    } else {
+      await trx('referral_children').insert({ referral_id: referralId, child_id: c.child_id, ...values });
+      await auditChanges(trx, { ...ctx, referralId, childId: c.child_id }, 'referral_child', c.child_id, 'create', {}, { on_referral: 'Yes', ...values });
+    }
+  }
+}
+
+/** Bumps the referral's version when a change touches only its child rows or reviews. */
+export async function touchReferral(trx: Knex.Transaction, id: number, version: number): Promise<void> {
+  await updateWithVersion(trx, 'referrals', id, version, {});
+}
+
+export async function addReview(trx: Knex.Transaction, ctx: AuditContext, referral: Referral, version: number, review: { review_date: string; plan_working: boolean | null }) {
+  await touchReferral(trx, referral.id, version);
+  const id = await insertReturningId(trx, 'review_conferences', { referral_id: referral.id, ...review, created_at: nowIso() });
+  await auditChanges(trx, { ...ctx, familyId: referral.family_id, referralId: referral.id }, 'review', id, 'create', {}, review);
+}

@@ -1,0 +1,36 @@
+import type { Knex } from 'knex';
+import { CODE_LIST_NAMES, type CodeListName } from '../../db/seed/code-lists.js';
+
+export interface CodeEntry {
+  code: string;
+  label: string;
+  group?: string | null;
+  retired?: boolean;
+}
+export type CodeLists = Record<string, CodeEntry[]>;
+
+/** Every list, in display order, retired values included (flagged). */
+export async function loadCodeLists(db: Knex): Promise<CodeLists> {
+  const rows = await db('code_lists').select('list', 'code', 'label', 'group_label', 'retired').orderBy(['list', 'sort_order', 'code']);
+  const lists: CodeLists = Object.fromEntries(Object.keys(CODE_LIST_NAMES).map((k) => [k, []]));
+  for (const r of rows) (lists[r.list] ??= []).push({ code: r.code, label: r.label, group: r.group_label, retired: !!r.retired });
+  return lists;
+}
+
+/** Options for a form: active values, plus the current value even if since retired. */
+export function codeOptions(lists: CodeLists, list: CodeListName, current?: string | string[] | null) {
+  const keep = new Set(Array.isArray(current) ? current : current ? [current] : []);
+  return (lists[list] ?? []).filter((c) => !c.retired || keep.has(c.code)).map((c) => ({ value: c.code, text: c.label }));
+}
+
+export function codeLabel(lists: CodeLists, list: string, code: string | null | undefined): string {
+  if (!code) return '';
+  return lists[list]?.find((c) => c.code === code)?.label ?? code;
+}
+
+/** Resolves a code or a label (case-insensitive) to the code; null if unknown. */
+export function resolveCode(lists: CodeLists, list: string, value: string): string | null {
+  const v = value.trim().toLowerCase();
+  const entry = lists[list]?.find((c) => c.code.toLowerCase() === v || c.label.toLowerCase() === v);
+  return entry ? entry.code : null;
+}

@@ -1,0 +1,14 @@
+import { Router } from 'express';
+import type { Services } from './services.js';
+import { requireSignIn } from './middleware/authorisation.js';
+import { homeFor, type Role } from './auth/roles.js';
+import { casesRoutes } from './cases/routes.js';
+import { adminRoutes } from './admin/routes.js';
+
+export function routes(services: Services): Router {
+  const router = Router();
+  router.get('/', requireSignIn, (req, res) => res.redirect(homeFor(req.user!.role as Role)));
+  router.use(casesRoutes(services));
+  router.use(adminRoutes(services));
+  return router;
+}
