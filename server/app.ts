@@ -41,12 +41,12 @@ export function createApp(services: Services) {
   const passport = setUpPassport(services.db, services.config);
   app.use(passport.initialize());
   app.use(passport.session());
-  app.use(setUpCsrf());
   app.use((req, res, next) => {
     res.locals.user = req.user;
     res.locals.currentPath = req.path;
     next();
   });
+  app.use(setUpCsrf());
   app.use(authRoutes(services));
   app.use(routes(services));
   app.use(setUpNotFound());

@@ -78,7 +78,7 @@ export function familyHandlers({ db }: Services) {
     const codes = await loadCodeLists(db);
     res.status(status).render('cases/child-form', {
       title: o.child ? 'Change child details' : 'Add a child to the family',
-      ...o, codes, fields: CHILD_FIELDS, backLink: `/families/${o.family.id}`,
+      ...o, child: o.child ?? null, codes, fields: CHILD_FIELDS, backLink: `/families/${o.family.id}`,
     });
   }
 

@@ -19,6 +19,15 @@ export function setUpNotFound() {
 // the error without request bodies.
 export function setUpErrorHandler(logger: Logger) {
   return (err: any, req: Request, res: Response, _next: NextFunction) => {
+    // If a page itself fails to render, answer in plain words rather than a stack trace.
+    const render = res.render.bind(res);
+    res.render = ((view: string, locals?: object) =>
+      render(view, locals, (renderErr: Error | null, html?: string) => {
+        if (renderErr) {
+          logger.error({ err: { message: renderErr.message } }, 'error page failed to render');
+          res.type('text/plain').send('Sorry, there is a problem with the service.');
+        } else res.send(html);
+      })) as any;
     const status = err.status ?? err.statusCode ?? 500;
     if (err.code === 'EBADCSRFTOKEN') {
       return res.status(403).render('errors/problem', {

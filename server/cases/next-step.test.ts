@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { nextStep } from './next-step.js';
+
+const base = {
+  offer_date: null, consent_decision: null, consent_withdrawn_date: null, initial_fgc_date: null, fgc_not_held_reason: null,
+  plan_agreed: null, closure_date: null, review_dates: [] as string[],
+  children: [{ child_id: 1, legal_status: 'CP', outcome_6m_legal_status: null, outcome_6m_living: null, outcome_12m_legal_status: null, outcome_12m_living: null }],
+};
+const today = '2025-06-01';
+
+describe('next step of an FGC episode', () => {
+  it('walks through offer, consent, conference, plan and review', () => {
+    expect(nextStep(base as any, today).kind).toBe('offer');
+    expect(nextStep({ ...base, offer_date: '2025-05-01' } as any, today).kind).toBe('consent');
+    const consented = { ...base, offer_date: '2025-05-01', consent_decision: 'GIVEN' };
+    expect(nextStep(consented as any, today).kind).toBe('conference');
+    const held = { ...consented, initial_fgc_date: '2025-05-20' };
+    expect(nextStep(held as any, today).kind).toBe('plan');
+    const planned = { ...held, plan_agreed: true };
+    expect(nextStep(planned as any, today)).toMatchObject({ kind: 'review', due: '2025-08-19' });
+    expect(nextStep({ ...planned, review_dates: ['2025-05-30'] } as any, today).kind).toBe('closure');
+  });
+
+  it('asks to close when consent was declined, withdrawn or the conference will not happen', () => {
+    expect(nextStep({ ...base, offer_date: '2025-05-01', consent_decision: 'DECLINED' } as any, today).kind).toBe('closure');
+    expect(nextStep({ ...base, offer_date: '2025-05-01', consent_decision: 'GIVEN', consent_withdrawn_date: '2025-05-10' } as any, today).kind).toBe('closure');
+    expect(nextStep({ ...base, offer_date: '2025-05-01', consent_decision: 'GIVEN', fgc_not_held_reason: 'RISK' } as any, today).kind).toBe('closure');
+  });
+
+  it('flags outcomes due at 6 and 12 months after the conference, even once closed', () => {
+    const held = { ...base, offer_date: '2024-01-01', consent_decision: 'GIVEN', initial_fgc_date: '2024-03-10', plan_agreed: true, closure_date: '2024-06-01' };
+    expect(nextStep(held as any, '2024-09-09').kind).toBe('none');
+    expect(nextStep(held as any, '2024-09-10')).toMatchObject({ kind: 'outcome-6', due: '2024-09-10' });
+    const six = { ...held, children: [{ ...base.children[0], outcome_6m_legal_status: 'CIN', outcome_6m_living: 'PARENTS' }] };
+    expect(nextStep(six as any, '2025-03-09').kind).toBe('none');
+    expect(nextStep(six as any, '2025-03-10')).toMatchObject({ kind: 'outcome-12', due: '2025-03-10' });
+  });
+});

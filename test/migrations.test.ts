@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDb, type TestDb } from './support/db.js';
+import { migrateDownAll, migrateLatest, isPostgres } from '../db/connection.js';
+
+let t: TestDb;
+beforeAll(async () => {
+  t = await createTestDb({ migrate: false });
+});
+afterAll(() => t.destroy());
+
+async function tables(): Promise<string[]> {
+  if (isPostgres(t.db)) {
+    const r = await t.db.raw("select tablename from pg_tables where schemaname = 'public'");
+    return r.rows.map((x: any) => x.tablename).sort();
+  }
+  const r = await t.db.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'");
+  return r.map((x: any) => x.name).sort();
+}
+
+describe('migrations on an empty database', () => {
+  it('go up, down and up again', async () => {
+    await migrateLatest(t.db);
+    const up = await tables();
+    for (const name of ['users', 'sessions', 'families', 'children', 'referrals', 'referral_children', 'audit_log', 'code_lists', 'rate_limits']) {
+      expect(up).toContain(name);
+    }
+    const codes = await t.db('code_lists').count({ n: '*' }).first();
+    expect(Number(codes!.n)).toBeGreaterThan(100);
+    await migrateDownAll(t.db);
+    expect((await tables()).filter((n) => !n.startsWith('knex_'))).toEqual([]);
+    await migrateLatest(t.db);
+    expect(await tables()).toEqual(up);
+  });
+
+  it('enforces foreign keys', async () => {
+    const now = new Date().toISOString();
+    await expect(t.db('children').insert({ family_id: 999999, child_ref: 'X', created_at: now, updated_at: now })).rejects.toThrow();
+  });
+});
