@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Installs what the browser tests need and npm cannot provide: Debian's chromium.
-# Nothing downloads a browser build of its own.
+# Installs what the tests need and npm cannot provide, from Debian's packages:
+# chromium for the browser tests (nothing downloads a browser build of its own) and
+# LibreOffice Calc, which opens the annual-return workbook as a spreadsheet user would.
 set -euo pipefail
-if [ ! -x /usr/bin/chromium ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v soffice >/dev/null || missing+=(libreoffice-calc-nogui)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian chromium for the browser tests..." >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) >&2
+    echo "Installing ${missing[*]} for the tests..." >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null) >&2
   else
-    echo "The browser tests need Debian's chromium at /usr/bin/chromium: run 'sudo apt-get install chromium'." >&2
+    echo "The tests need Debian's ${missing[*]}: run 'sudo apt-get install ${missing[*]}'." >&2
     exit 1
   fi
 fi

@@ -4,11 +4,13 @@ import { requireSignIn } from './middleware/authorisation.js';
 import { homeFor, type Role } from './auth/roles.js';
 import { casesRoutes } from './cases/routes.js';
 import { adminRoutes } from './admin/routes.js';
+import { returnRoutes } from './annual-return/routes.js';
 
 export function routes(services: Services): Router {
   const router = Router();
   router.get('/', requireSignIn, (req, res) => res.redirect(homeFor(req.user!.role as Role)));
   router.use(casesRoutes(services));
   router.use(adminRoutes(services));
+  router.use(returnRoutes(services));
   return router;
 }

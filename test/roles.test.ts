@@ -50,6 +50,14 @@ const ROUTES: [string, string, Need][] = [
   ['POST', '/admin/code-lists/:list/:code/retire', 'admin'],
   ['GET', '/admin/settings', 'admin'],
   ['POST', '/admin/settings', 'admin'],
+  ['GET', '/returns', 'returns'],
+  ['GET', '/returns/answers', 'returns'],
+  ['POST', '/returns/answers', 'returns'],
+  ['GET', '/returns/:year', 'returns'],
+  ['GET', '/returns/:year/figures', 'returns'],
+  ['GET', '/returns/:year/workbook.xlsx', 'returns'],
+  ['GET', '/returns/:year/child-extract.csv', 'returns'],
+  ['GET', '/returns/:year/child-extract.xlsx', 'returns'],
 ];
 
 let t: TestApp;
@@ -78,7 +86,8 @@ function concrete(path: string): string {
   if (path.startsWith('/children/:id')) return path.replace(':id', ids.childId);
   if (path.startsWith('/referrals/:id')) return path.replace(':id', ids.referralId).replace(':stage', 'offer');
   if (path.startsWith('/admin/users/:id')) return path.replace(':id', ids.userId);
-  return path.replace(':list', 'sex').replace(':code', 'U');
+  if (path.startsWith('/returns/:year/figures')) return '/returns/2024/figures?population=referred&unit=fgcs';
+  return path.replace(':list', 'sex').replace(':code', 'U').replace(':year', '2024');
 }
 
 describe('route table', () => {

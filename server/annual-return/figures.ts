@@ -1,0 +1,65 @@
+import type { AnnualReturn } from './counting.js';
+
+export interface FigureContext {
+  ret: AnnualReturn;
+  settings: Record<string, string>;
+  meta: Record<string, string>;
+  /** data-quality rows for the Data quality sheet */
+  quality: { code: string; label: string; count: number }[];
+}
+
+export type Figure = string | number | null;
+
+export class UnknownFigureError extends Error {}
+
+/**
+ * Resolves a figure name from a template mapping to its value. The grammar is the
+ * contract between mappings and code, so a new template needs only a new mapping:
+ *   setting:<key>  meta:<key>  population:<key>:fgcs|children|meetings  median:<key>
+ *   attendance:<name>[.count|.notRecorded]  breakdown:<key>:<code>|total
+ */
+export function resolveFigure(ctx: FigureContext, name: string): Figure {
+  const [kind, a, b] = name.split(':');
+  const fail = () => {
+    throw new UnknownFigureError(`The mapping names a figure that does not exist: "${name}"`);
+  };
+  switch (kind) {
+    case 'setting':
+      return ctx.settings[a] ?? '';
+    case 'meta':
+      return a in ctx.meta ? ctx.meta[a] : fail();
+    case 'population': {
+      const p = (ctx.ret.populations as any)[a];
+      if (!p || !['fgcs', 'children', 'meetings'].includes(b)) return fail();
+      return p[b] ?? null;
+    }
+    case 'median':
+      return a in ctx.ret.medians ? (ctx.ret.medians as any)[a] : fail();
+    case 'attendance': {
+      const [field, sub] = a.split('.');
+      const v = (ctx.ret.attendance as any)[field];
+      if (v === undefined) return fail();
+      if (v !== null && typeof v === 'object') return sub && sub in v ? v[sub] : fail();
+      return v;
+    }
+    case 'breakdown': {
+      const bd = ctx.ret.breakdowns[a];
+      if (!bd) return fail();
+      if (b === 'total') return bd.total;
+      const row = bd.rows.find((r) => r.code === b);
+      // A code with no row is a valid zero (for example a code added to a list later).
+      return row ? row.count : 0;
+    }
+    default:
+      return fail();
+  }
+}
+
+/** Rows for a table anchor: a breakdown's rows or the data-quality rows. */
+export function tableRows(ctx: FigureContext, source: string): { label: string; count: number; code: string }[] {
+  if (source === 'quality') return ctx.quality;
+  const [kind, key] = source.split(':');
+  const bd = kind === 'breakdown' ? ctx.ret.breakdowns[key] : undefined;
+  if (!bd) throw new UnknownFigureError(`The mapping names a table that does not exist: "${source}"`);
+  return bd.rows.map((r) => ({ code: r.code, label: r.label, count: r.count }));
+}

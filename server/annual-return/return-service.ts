@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
+import type { Knex } from 'knex';
+import { computeReturn, type AnnualReturn } from './counting.js';
+import { loadReturnInput } from './return-data.js';
+import { loadSettings } from '../admin/settings.js';
+import { fillWorkbook, loadMapping } from './workbook.js';
+import type { FigureContext } from './figures.js';
+import { qualitySummary } from './quality-summary.js';
+import { todayIso } from '../common/dates.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEFAULT_MAPPING = path.join(root, 'templates/fgc-survey-return.map.json');
+const VERSION = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version as string;
+
+export interface BuiltReturn {
+  ret: AnnualReturn;
+  ctx: FigureContext;
+}
+
+/** Counts the year's return and gathers everything the workbook shows. */
+export async function buildReturn(db: Knex, year: number): Promise<BuiltReturn> {
+  const [input, settings] = await Promise.all([loadReturnInput(db, year), loadSettings(db)]);
+  const ret = computeReturn(input);
+  const ctx: FigureContext = {
+    ret,
+    settings,
+    meta: { yearLabel: ret.period.label, from: ret.period.from, to: ret.period.to, produced: todayIso(), version: VERSION },
+    quality: qualitySummary(input.referrals),
+  };
+  return { ret, ctx };
+}
+
+/** The filled survey workbook, from the default template or another mapping file. */
+export async function returnWorkbook(built: BuiltReturn, mappingFile = DEFAULT_MAPPING): Promise<Buffer> {
+  const { mapping, templatePath } = await loadMapping(mappingFile);
+  return fillWorkbook(templatePath, mapping, built.ctx);
+}
+
+/** Financial years offered on the return page: from the earliest referral to this year. */
+export async function availableYears(db: Knex): Promise<number[]> {
+  const row = await db('referrals').min({ first: 'referral_date' }).first();
+  const now = todayIso();
+  const current = Number(now.slice(0, 4)) - (now.slice(5) < '04-01' ? 1 : 0);
+  const first = row?.first ? Number(String(row.first).slice(0, 4)) - (String(row.first).slice(5) < '04-01' ? 1 : 0) : current;
+  const years: number[] = [];
+  for (let y = current; y >= Math.max(first, current - 15); y--) years.push(y);
+  return years;
+}
+
+export function currentFinancialYear(today = todayIso()): number {
+  return Number(today.slice(0, 4)) - (today.slice(5) < '04-01' ? 1 : 0);
+}

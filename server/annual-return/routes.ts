@@ -1,0 +1,122 @@
+import { Router, type Request, type Response } from 'express';
+import type { Services } from '../services.js';
+import { requirePermission } from '../middleware/authorisation.js';
+import { notFound } from '../middleware/errors.js';
+import { financialYear } from '../common/dates.js';
+import { hasErrors, str, type FormErrors } from '../common/forms.js';
+import { toCsv, toXlsx } from '../common/tabular-export.js';
+import { auditChanges, auditEvent } from '../audit/audit.js';
+import { loadSettings, saveSettings, SETTINGS } from '../admin/settings.js';
+import { availableYears, buildReturn, currentFinancialYear, returnWorkbook } from './return-service.js';
+import { ReturnExportError } from './workbook.js';
+import { childExtract, EXTRACT_COLUMNS } from './child-extract.js';
+import { SHEET_SECTIONS, SUMMARY_LINES } from './sections.js';
+
+/** Settings the data lead keeps for the return (the rest are the administrator's). */
+const RETURN_ANSWERS = SETTINGS.filter((s) =>
+  ['council_name', 'la_code', 'contact_name', 'contact_email', 'delivery_model', 'stages_offered', 'referral_process', 'how_offered', 'frg_accredited'].includes(s.key));
+
+function yearParam(req: Request): number {
+  const y = String(req.params.year ?? '');
+  if (!/^\d{4}$/.test(y) || +y < 2000 || +y > currentFinancialYear() + 1) throw notFound();
+  return +y;
+}
+
+export function returnRoutes({ db }: Services): Router {
+  const router = Router();
+  const returns = requirePermission('returns');
+
+  router.get('/returns', returns, async (req, res) => {
+    const y = str(req.query.year);
+    if (/^\d{4}$/.test(y)) return res.redirect(`/returns/${y}`);
+    res.redirect(`/returns/${currentFinancialYear() - 1}`);
+  });
+
+  router.get('/returns/answers', returns, async (_req, res) => {
+    res.render('returns/answers', { title: 'Answers for the annual return', settings: RETURN_ANSWERS, values: await loadSettings(db), errors: {}, backLink: '/returns' });
+  });
+
+  router.post('/returns/answers', returns, async (req, res) => {
+    const values: Record<string, string> = {};
+    const errors: FormErrors = {};
+    for (const s of RETURN_ANSWERS) {
+      values[s.key] = str(req.body[s.key]);
+      if (values[s.key].length > 4000) errors[s.key] = `${s.label} must be 4000 characters or fewer`;
+    }
+    if (values.la_code && !/^\d{3}$/.test(values.la_code)) errors.la_code = 'DfE local authority code must be 3 digits, like 201';
+    if (hasErrors(errors)) return res.status(400).render('returns/answers', { title: 'Answers for the annual return', settings: RETURN_ANSWERS, values, errors, backLink: '/returns' });
+    const before = await loadSettings(db);
+    await db.transaction(async (trx) => {
+      await saveSettings(trx, values);
+      await auditChanges(trx, { userId: req.user!.id }, 'settings', 0, 'update', before, values);
+    });
+    res.redirect('/returns?saved=1');
+  });
+
+  router.get('/returns/:year', returns, async (req, res) => {
+    const year = yearParam(req);
+    const built = await buildReturn(db, year);
+    res.render('returns/year', {
+      title: `Annual return ${built.ret.period.label}`, year, ret: built.ret, ctx: built.ctx, sections: SHEET_SECTIONS, summaryLines: SUMMARY_LINES,
+      years: await availableYears(db), settings: built.ctx.settings,
+    });
+  });
+
+  router.get('/returns/:year/figures', returns, async (req, res) => {
+    const year = yearParam(req);
+    const { ret } = await buildReturn(db, year);
+    const breakdown = str(req.query.breakdown);
+    const population = str(req.query.population);
+    let title: string;
+    let unit: 'fgcs' | 'children';
+    let ids: number[];
+    if (breakdown) {
+      const bd = ret.breakdowns[breakdown];
+      const row = bd?.rows.find((r) => r.code === str(req.query.code));
+      if (!bd || !row) throw notFound();
+      title = `${bd.title}: ${row.label}`;
+      unit = bd.unit;
+      ids = row.ids;
+    } else {
+      const p = (ret.populations as any)[population];
+      unit = str(req.query.unit) === 'children' ? 'children' : 'fgcs';
+      if (!p || (unit === 'children' && !p.childIds)) throw notFound();
+      title = `${p.title} (${unit === 'children' ? 'children' : 'FGCs'})`;
+      ids = unit === 'children' ? p.childIds : p.fgcIds;
+    }
+    const page = ids.slice(0, 1000);
+    const rows = unit === 'fgcs'
+      ? await db('referrals as r').join('families as f', 'f.id', 'r.family_id').whereIn('r.id', page)
+        .select('r.id', 'r.referral_ref', 'r.referral_date', 'f.id as family_id', 'f.family_ref').orderBy('r.referral_date')
+      : await db('children as c').join('families as f', 'f.id', 'c.family_id').whereIn('c.id', page)
+        .select('c.id', 'c.child_ref', 'c.cms_id', 'f.id as family_id', 'f.family_ref').orderBy('c.child_ref');
+    res.render('returns/figures', { title, year, period: ret.period, unit, rows, count: ids.length, backLink: `/returns/${year}` });
+  });
+
+  router.get('/returns/:year/workbook.xlsx', returns, async (req, res) => {
+    const year = yearParam(req);
+    const built = await buildReturn(db, year);
+    try {
+      const buffer = await returnWorkbook(built);
+      await auditEvent(db, req.user!.id, 'export', 'annual-return', `year ${built.ret.period.label}`);
+      res.attachment(`fgc-survey-return-${built.ret.period.label}.xlsx`).type('xlsx').send(buffer);
+    } catch (e) {
+      if (!(e instanceof ReturnExportError)) throw e;
+      res.status(422).render('returns/refused', { title: 'The workbook was not produced', problems: e.problems, backLink: `/returns/${year}` });
+    }
+  });
+
+  const extract = async (req: Request, res: Response, format: 'csv' | 'xlsx') => {
+    const year = yearParam(req);
+    const period = financialYear(year);
+    const rows = await childExtract(db, period);
+    await auditEvent(db, req.user!.id, 'export', 'child-extract', `year ${period.label}, ${rows.length} rows, ${format}`);
+    const name = `fgc-child-extract-${period.label}.${format}`;
+    if (format === 'csv') return res.attachment(name).type('csv').send(toCsv(EXTRACT_COLUMNS, rows));
+    res.attachment(name).type('xlsx').send(await toXlsx('Child extract', EXTRACT_COLUMNS, rows));
+  };
+  router.get('/returns/:year/child-extract.csv', returns, (req, res) => extract(req, res, 'csv'));
+  router.get('/returns/:year/child-extract.xlsx', returns, (req, res) => extract(req, res, 'xlsx'));
+
+  return router;
+}
