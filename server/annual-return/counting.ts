@@ -25,6 +25,8 @@ export { median } from './median.js';
 export interface ReturnInput {
   /** Start year of the financial year: 2023 => 2023-04-01..2024-03-31. */
   year: number;
+  /** Any other period (the insight pages' quarters and date ranges); defaults to the financial year. */
+  period?: { from: string; to: string; label: string };
   referrals: Referral[];
   children: Child[];
   codes: CodeLists;
@@ -273,7 +275,7 @@ class Flag {
 
 export function computeReturn(input: ReturnInput): AnnualReturn {
   const { year, referrals, children, codes } = input;
-  const fy = financialYear(year);
+  const fy = input.period ?? financialYear(year);
 
   const byId = new Map<number, Child>();
   for (const c of children) byId.set(c.id, c);
