@@ -38,7 +38,7 @@ export function createApp(services: Services) {
   setUpViews(app, root);
   app.use(setUpSession(services.db, services.config).middleware);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
-  const passport = setUpPassport(services.db, services.config);
+  const passport = setUpPassport(services);
   app.use(passport.initialize());
   app.use(passport.session());
   app.use((req, res, next) => {

@@ -5,6 +5,7 @@ import { createServices } from './services.js';
 import { createApp } from './app.js';
 import { countUsers } from './auth/users.js';
 import { sweepSessions } from './middleware/session.js';
+import { discoverOidc, oidcSettingsFromEnv } from './auth/oidc.js';
 
 async function main() {
   let config;
@@ -20,7 +21,9 @@ async function main() {
   const logger = createLogger(config.logLevel);
   const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: config.databaseFile });
   await migrateLatest(db);
-  const services = createServices(db, config, logger);
+  const oidcSettings = oidcSettingsFromEnv(process.env);
+  const oidc = oidcSettings ? { settings: oidcSettings, configuration: await discoverOidc(oidcSettings) } : undefined;
+  const services = createServices(db, config, logger, oidc);
   const app = createApp(services);
   const server = app.listen(config.port, config.host, async () => {
     const where = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${(server.address() as any).port}`;

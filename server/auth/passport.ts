@@ -1,7 +1,7 @@
 import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
-import type { Knex } from 'knex';
-import type { Config } from '../config.js';
+import type { Services } from '../services.js';
+import { useOidcStrategy } from './oidc.js';
 import { findUserById, findUserForSignIn, isLocked, recordFailedSignIn, recordSignIn, type User } from './users.js';
 import { verifyPassword } from './passwords.js';
 import { auditEvent } from '../audit/audit.js';
@@ -21,7 +21,7 @@ declare global {
 
 export type SignInFailure = 'invalid' | 'locked';
 
-export function setUpPassport(db: Knex, config: Config) {
+export function setUpPassport({ db, config, oidc }: Services) {
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, async (email, password, done) => {
       try {
@@ -45,6 +45,7 @@ export function setUpPassport(db: Knex, config: Config) {
       }
     }),
   );
+  if (oidc) useOidcStrategy(passport, db, oidc.settings, oidc.configuration);
   passport.serializeUser((user, done) => done(null, user.id));
   passport.deserializeUser(async (id: number, done) => {
     try {

@@ -18,8 +18,11 @@ const firstRunSchema = z.object({
   }),
 });
 
-export function authRoutes({ db, rateLimitStore }: Services): Router {
+export function authRoutes({ db, rateLimitStore, oidc }: Services): Router {
   const router = Router();
+  const ssoLabel = oidc?.settings.label;
+  const renderSignIn = (res: Response, status: number, values: object, errors: FormErrors) =>
+    res.status(status).render('auth/sign-in', { title: 'Sign in', values, errors, ssoLabel });
 
   // Throttles password guessing from one address; per-account lockout is in passport.ts.
   const signInLimiter = rateLimit({
@@ -29,16 +32,13 @@ export function authRoutes({ db, rateLimitStore }: Services): Router {
     legacyHeaders: false,
     store: rateLimitStore,
     handler: (_req, res) =>
-      res.status(429).render('auth/sign-in', {
-        title: 'Sign in',
-        values: {},
-        errors: { email: 'Too many sign-in attempts from this network. Wait 15 minutes and try again.' },
-      }),
+      renderSignIn(res, 429, {}, { email: 'Too many sign-in attempts from this network. Wait 15 minutes and try again.' }),
   });
 
   router.get('/sign-in', (req, res) => {
     if (req.user) return res.redirect(homeFor(req.user.role as any));
-    res.render('auth/sign-in', { title: 'Sign in', values: {}, errors: {} });
+    const failure = SSO_FAILURES[String(req.query.sso ?? '')];
+    renderSignIn(res, failure ? 401 : 200, {}, failure ? { sso: failure } : {});
   });
 
   router.post('/sign-in', signInLimiter, (req: Request, res: Response, next: NextFunction) => {
@@ -46,7 +46,7 @@ export function authRoutes({ db, rateLimitStore }: Services): Router {
     const errors: FormErrors = {};
     if (!email.trim()) errors.email = 'Enter your email address';
     if (!req.body?.password) errors.password = 'Enter your password';
-    if (Object.keys(errors).length) return res.status(400).render('auth/sign-in', { title: 'Sign in', values: { email }, errors });
+    if (Object.keys(errors).length) return renderSignIn(res, 400, { email }, errors);
     passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message: string }) => {
       if (err) return next(err);
       if (!user) {
@@ -54,17 +54,22 @@ export function authRoutes({ db, rateLimitStore }: Services): Router {
           info?.message === 'locked'
             ? 'Your account is locked because of too many failed attempts. Try again later or ask an administrator.'
             : 'Enter a correct email address and password';
-        return res.status(401).render('auth/sign-in', { title: 'Sign in', values: { email }, errors: { email: message } });
+        return renderSignIn(res, 401, { email }, { email: message });
       }
-      const returnTo = (req.session as any).returnTo as string | undefined;
-      // req.logIn regenerates the session id (no session fixation).
-      req.logIn(user, (e) => {
-        if (e) return next(e);
-        const safe = returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : homeFor(user.role as any);
-        res.redirect(safe);
-      });
+      logInAndRedirect(req, res, next, user);
     })(req, res, next);
   });
+
+  if (oidc) {
+    router.get('/sign-in/sso', signInLimiter, passport.authenticate('oidc'));
+    router.get('/sign-in/sso/callback', signInLimiter, (req: Request, res: Response, next: NextFunction) => {
+      passport.authenticate('oidc', (err: unknown, user: Express.User | false, info?: { message?: string }) => {
+        if (err) return res.redirect('/sign-in?sso=error');
+        if (!user) return res.redirect(`/sign-in?sso=${encodeURIComponent(info?.message ?? 'error')}`);
+        logInAndRedirect(req, res, next, user);
+      })(req, res, next);
+    });
+  }
 
   router.post('/sign-out', (req, res, next) => {
     const userId = req.user?.id ?? null;
@@ -107,3 +112,20 @@ export function authRoutes({ db, rateLimitStore }: Services): Router {
 }
 
 export { isRole };
+
+const SSO_FAILURES: Record<string, string> = {
+  'no-role': 'Your council account has no role in this service. Ask your administrator to give you one.',
+  'no-email': 'Your council account did not give an email address, so you cannot be signed in.',
+  inactive: 'Your account has been deactivated. Ask your administrator.',
+  error: 'Single sign-on did not complete. Try again.',
+};
+
+function logInAndRedirect(req: Request, res: Response, next: NextFunction, user: Express.User) {
+  const returnTo = (req.session as any).returnTo as string | undefined;
+  // req.logIn regenerates the session id (no session fixation).
+  req.logIn(user, (e) => {
+    if (e) return next(e);
+    const safe = returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : homeFor(user.role as any);
+    res.redirect(safe);
+  });
+}
