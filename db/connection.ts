@@ -53,8 +53,17 @@ const MIGRATION_LOCK_KEY = 4242_0001;
  */
 export async function migrateLatest(db: Knex): Promise<void> {
   if (!isPostgres(db)) {
-    await db.migrate.latest({ migrationSource });
-    return;
+    // SQLite has no advisory locks: a process that loses the race (table exists, or
+    // knex's own migration lock is held) waits and tries again, then finds nothing to do.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await db.migrate.latest({ migrationSource });
+        return;
+      } catch (err) {
+        if (attempt >= 20) throw err;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
   }
   const conn = await db.client.acquireConnection();
   try {
