@@ -22,6 +22,7 @@ export function createApp(services: Services) {
   app.disable('x-powered-by');
   if (services.config.trustProxy) app.set('trust proxy', services.config.trustProxy);
 
+  app.use(setUpWebSecurity());
   app.use(healthRoutes(services));
   app.use(
     pinoHttp({
@@ -33,7 +34,6 @@ export function createApp(services: Services) {
       },
     }),
   );
-  app.use(setUpWebSecurity());
   app.use(setUpStaticAssets(root));
   setUpViews(app, root);
   app.use(setUpSession(services.db, services.config).middleware);

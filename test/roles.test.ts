@@ -50,6 +50,8 @@ const ROUTES: [string, string, Need][] = [
   ['POST', '/admin/code-lists/:list/:code/retire', 'admin'],
   ['GET', '/admin/settings', 'admin'],
   ['POST', '/admin/settings', 'admin'],
+  ['GET', '/admin/retention', 'admin'],
+  ['POST', '/admin/retention/purge', 'admin'],
   ['GET', '/returns', 'returns'],
   ['GET', '/returns/answers', 'returns'],
   ['POST', '/returns/answers', 'returns'],

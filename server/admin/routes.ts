@@ -12,6 +12,7 @@ import { notFound } from '../middleware/errors.js';
 import { CODE_LIST_NAMES } from '../../db/seed/code-lists.js';
 import { loadCodeLists } from '../codes/code-lists.js';
 import { SETTINGS, loadSettings, saveSettings } from './settings.js';
+import { planPurge, purge, retentionCutoff } from './retention.js';
 
 const userSchema = z.object({
   name: z.string().trim().min(1, 'Enter the full name').max(200, 'Name must be 200 characters or fewer'),
@@ -167,6 +168,22 @@ export function adminRoutes({ db }: Services): Router {
       await auditChanges(trx, { userId: req.user!.id }, 'settings', 0, 'update', before, values);
     });
     res.redirect('/admin/settings?saved=1');
+  });
+
+  const retentionPage = async (res: Response, status: number, errors: FormErrors, done?: object) => {
+    const years = Number((await loadSettings(db)).retention_years || 0);
+    const plan = years ? await planPurge(db, retentionCutoff(years)) : null;
+    res.status(status).render('admin/retention', { title: 'Data retention', years, plan, errors, done });
+  };
+
+  router.get('/admin/retention', admin, async (_req, res) => retentionPage(res, 200, {}));
+
+  router.post('/admin/retention/purge', admin, async (req, res) => {
+    const years = Number((await loadSettings(db)).retention_years || 0);
+    if (!years) return retentionPage(res, 400, { form: 'Set the number of years to keep closed FGC episodes in the service settings first' });
+    if (req.body.confirm !== 'yes') return retentionPage(res, 400, { confirm: 'Confirm that you want to delete these records permanently' });
+    const done = await purge(db, req.user!.id, retentionCutoff(years));
+    await retentionPage(res, 200, {}, done);
   });
 
   return router;
