@@ -7,7 +7,7 @@ const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
 const BOOLEAN_FIELDS = ['advocate_used', 'interpreter_used', 'private_family_time', 'plan_agreed'] as const;
 
 /** Referrals with any step in the period: only these can appear in that year's return. */
-function activeIn(db: Knex, from: string, to: string) {
+export function activeIn(db: Knex, from: string, to: string) {
   return db('referrals')
     .select('id')
     .where((w) => {

@@ -1,0 +1,51 @@
+import type { ChildFacts, QualityContext } from './types.js';
+
+/** CMS ids compare without case or spaces: "ab 123" and "AB123" are the same id. */
+export function normaliseCmsId(id: string | null | undefined): string | null {
+  if (!id) return null;
+  const upper = id.toUpperCase();
+  const s = /\s/.test(upper) ? upper.replace(/\s+/g, '') : upper;
+  return s || null;
+}
+
+/**
+ * The service's CMS id format as a regular expression, or null when none is set or it
+ * does not compile (an administrator's typo must not stop every save).
+ */
+export function compileCmsIdPattern(pattern: string | null | undefined): RegExp | null {
+  const p = (pattern ?? '').trim();
+  if (!p) return null;
+  try {
+    return new RegExp(p);
+  } catch {
+    return null;
+  }
+}
+
+export interface ContextInput {
+  today: string;
+  cmsIdPattern?: string | null;
+  /** every live child that carries a CMS id (for the duplicate CMS id rule) */
+  cmsIds?: Iterable<{ id: number; cms_id: string | null; child_ref?: string | null; merged_into_id?: number | null }>;
+  /** children the referrals' rules may need */
+  children?: Iterable<ChildFacts & { id: number }>;
+}
+
+/** Builds the context rules run in. Pure. */
+export function qualityContext(input: ContextInput): QualityContext {
+  const childIdsByCmsId = new Map<string, number[]>();
+  const childRefs = new Map<number, string>();
+  for (const c of input.cmsIds ?? []) {
+    if (c.merged_into_id) continue;
+    const key = normaliseCmsId(c.cms_id);
+    if (!key) continue;
+    const ids = childIdsByCmsId.get(key);
+    if (ids) ids.push(c.id);
+    else childIdsByCmsId.set(key, [c.id]);
+    if (c.child_ref) childRefs.set(c.id, c.child_ref);
+  }
+  for (const ids of childIdsByCmsId.values()) if (ids.length > 1) ids.sort((a, b) => a - b);
+  const childrenById = new Map<number, ChildFacts>();
+  for (const c of input.children ?? []) childrenById.set(c.id, c);
+  return { today: input.today, cmsIdPattern: compileCmsIdPattern(input.cmsIdPattern), childIdsByCmsId, childRefs, childrenById };
+}

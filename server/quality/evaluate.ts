@@ -1,0 +1,84 @@
+import { RULES } from './registry.js';
+import type { ChildFacts, QualityContext, QualityRule, ReferralFacts, Severity } from './types.js';
+
+// Pure: runs rules over plain case data and says where each problem is.
+
+export interface DatasetReferral extends ReferralFacts {
+  id: number;
+  family_id: number;
+  referral_ref: string;
+  family_ref: string;
+}
+
+export interface DatasetChild extends ChildFacts {
+  id: number;
+  family_id: number;
+  child_ref: string;
+  family_ref: string;
+}
+
+export interface QualityDataset {
+  referrals: DatasetReferral[];
+  children: DatasetChild[];
+}
+
+/** One problem on one record: a row of the report. */
+export interface Issue {
+  rule: string;
+  severity: Severity;
+  message: string;
+  family_id: number;
+  family_ref: string;
+  referral_id: number | null;
+  referral_ref: string | null;
+  child_id: number | null;
+  child_ref: string | null;
+  field: string;
+}
+
+/** Every finding of the given rules over the dataset, grouped by rule in registry order. */
+export function evaluate(data: QualityDataset, ctx: QualityContext, rules: readonly QualityRule[] = RULES): Issue[] {
+  const out: Issue[] = [];
+  const childById = new Map<number, DatasetChild>();
+  for (const c of data.children) childById.set(c.id, c);
+  for (const rule of rules) {
+    if (rule.scope === 'referral') {
+      for (const r of data.referrals) {
+        const found = rule.check(r, ctx);
+        for (const f of found) {
+          const child = f.child_id !== undefined ? childById.get(f.child_id) : undefined;
+          out.push({
+            rule: rule.code, severity: rule.severity, message: f.message, family_id: r.family_id, family_ref: r.family_ref,
+            referral_id: r.id, referral_ref: r.referral_ref, child_id: f.child_id ?? null, child_ref: child?.child_ref ?? null, field: f.field,
+          });
+        }
+      }
+    } else {
+      for (const c of data.children) {
+        if (c.merged_into_id) continue; // the surviving record carries the child now
+        const found = rule.check(c, ctx);
+        for (const f of found) {
+          out.push({
+            rule: rule.code, severity: rule.severity, message: f.message, family_id: c.family_id, family_ref: c.family_ref,
+            referral_id: null, referral_ref: null, child_id: c.id, child_ref: c.child_ref, field: f.field,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export interface RuleCount {
+  rule: string;
+  title: string;
+  severity: Severity;
+  count: number;
+}
+
+/** Issues per rule, every rule listed (zeros included), in registry order. */
+export function countByRule(issues: Issue[], rules: readonly QualityRule[] = RULES): RuleCount[] {
+  const n = new Map<string, number>();
+  for (const i of issues) n.set(i.rule, (n.get(i.rule) ?? 0) + 1);
+  return rules.map((r) => ({ rule: r.code, title: r.title, severity: r.severity, count: n.get(r.code) ?? 0 }));
+}

@@ -1,0 +1,49 @@
+import type { Knex } from 'knex';
+import { todayIso } from '../common/dates.js';
+import { qualityContext } from './context.js';
+import { countByRule, evaluate, type Issue, type RuleCount } from './evaluate.js';
+import { RULES } from './registry.js';
+import { loadCmsIdPattern, loadCmsIds, loadQualityDataset } from './report-data.js';
+
+export type { Issue, RuleCount } from './evaluate.js';
+
+export interface QualityOptions {
+  /** referrals with any step in the period, and the children on them; absent = the whole database */
+  period?: { from: string; to: string; label?: string };
+  /** rule codes to run; absent = every rule */
+  rules?: string[];
+  /** defaults to the real today */
+  today?: string;
+}
+
+export interface QualityReport {
+  period: { from: string; to: string; label?: string } | null;
+  today: string;
+  issues: Issue[];
+  /** every rule run, zeros included, in registry order */
+  counts: RuleCount[];
+}
+
+/**
+ * The data-quality report: every rule over the whole database or a period. A few
+ * set-based queries, then pure rules in memory.
+ */
+export async function runQuality(db: Knex, options: QualityOptions = {}): Promise<QualityReport> {
+  const today = options.today ?? todayIso();
+  const rules = options.rules ? RULES.filter((r) => options.rules!.includes(r.code)) : RULES;
+  const needsCmsIndex = rules.some((r) => r.code === 'duplicate-cms-id');
+  const [data, pattern] = await Promise.all([loadQualityDataset(db, { period: options.period }), loadCmsIdPattern(db)]);
+  // The whole database already holds every child; a period needs the rest for comparison.
+  const cmsIds = !needsCmsIndex ? [] : options.period ? await loadCmsIds(db) : data.children;
+  const ctx = qualityContext({ today, cmsIdPattern: pattern, cmsIds, children: data.children });
+  const issues = evaluate(data, ctx, rules);
+  return { period: options.period ?? null, today, issues, counts: countByRule(issues, rules) };
+}
+
+/** The annual return's Data quality table: rules with issues in the year, errors first. */
+export function qualityTableRows(report: QualityReport): { code: string; label: string; count: number }[] {
+  return report.counts
+    .filter((c) => c.count > 0)
+    .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1))
+    .map((c) => ({ code: c.rule, label: `${c.title} (${c.severity})`, count: c.count }));
+}

@@ -1,0 +1,16 @@
+import type { ChildRule } from '../types.js';
+
+/** Blank or "information not yet obtained". Not asked of a child not yet born. */
+export const ethnicityNotObtained: ChildRule = {
+  code: 'ethnicity-not-obtained',
+  title: 'Ethnicity not obtained',
+  message: "Record the child's ethnicity",
+  severity: 'query',
+  scope: 'child',
+  fields: ['ethnicity'],
+  check(c, ctx) {
+    const unborn = !c.date_of_birth && !!c.expected_date_of_birth && c.expected_date_of_birth >= ctx.today;
+    if (unborn || (c.ethnicity && c.ethnicity !== 'NOBT')) return [];
+    return [{ field: 'ethnicity', message: ethnicityNotObtained.message }];
+  },
+};

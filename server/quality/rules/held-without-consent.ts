@@ -1,0 +1,16 @@
+import type { ReferralRule } from '../types.js';
+
+export const heldWithoutConsent: ReferralRule = {
+  code: 'held-without-consent',
+  title: 'Conference held without consent',
+  message: 'A conference cannot be recorded as held until consent has been given',
+  severity: 'error',
+  scope: 'referral',
+  fields: ['initial_fgc_date', 'consent_decision', 'consent_date'],
+  check(r) {
+    if (r.initial_fgc_date && (r.consent_decision !== 'GIVEN' || !r.consent_date)) {
+      return [{ field: 'initial_fgc_date', message: heldWithoutConsent.message }];
+    }
+    return [];
+  },
+};

@@ -1,0 +1,13 @@
+import type { ChildRule } from '../types.js';
+
+export const noBirthDate: ChildRule = {
+  code: 'no-birth-date',
+  title: 'Child with neither date of birth nor expected date',
+  message: 'Enter the date of birth, or the expected date of delivery for an unborn child',
+  severity: 'error',
+  scope: 'child',
+  fields: ['date_of_birth', 'expected_date_of_birth'],
+  check(c) {
+    return !c.date_of_birth && !c.expected_date_of_birth ? [{ field: 'date_of_birth', message: noBirthDate.message }] : [];
+  },
+};

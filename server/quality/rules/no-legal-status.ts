@@ -1,0 +1,15 @@
+import type { Finding, ReferralRule } from '../types.js';
+
+export const noLegalStatus: ReferralRule = {
+  code: 'no-legal-status',
+  title: 'Child on a referral with no legal status',
+  message: "Select the child's legal status at referral",
+  severity: 'query',
+  scope: 'referral',
+  fields: ['legal_status'],
+  check(r) {
+    const out: Finding[] = [];
+    for (const link of r.children ?? []) if (!link.legal_status) out.push({ field: 'legal_status', child_id: link.child_id, message: noLegalStatus.message });
+    return out;
+  },
+};

@@ -1,0 +1,13 @@
+import type { ReferralRule } from '../types.js';
+
+export const planWithoutDate: ReferralRule = {
+  code: 'plan-without-date',
+  title: 'Plan agreed with no plan date',
+  message: 'Enter the date the plan was agreed',
+  severity: 'error',
+  scope: 'referral',
+  fields: ['plan_agreed', 'plan_date'],
+  check(r) {
+    return r.plan_agreed === true && !r.plan_date ? [{ field: 'plan_date', message: planWithoutDate.message }] : [];
+  },
+};

@@ -1,0 +1,16 @@
+import { formatDate } from '../../common/dates.js';
+import type { ChildRule } from '../types.js';
+
+export const unbornPastDue: ChildRule = {
+  code: 'unborn-past-due',
+  title: 'Unborn child whose expected date has passed',
+  message: 'The expected date of delivery has passed: enter the date of birth',
+  severity: 'query',
+  scope: 'child',
+  fields: ['expected_date_of_birth', 'date_of_birth'],
+  check(c, ctx) {
+    const due = c.expected_date_of_birth;
+    if (c.date_of_birth || !due || due >= ctx.today) return [];
+    return [{ field: 'date_of_birth', message: `The expected date of delivery (${formatDate(due)}) has passed: enter the date of birth` }];
+  },
+};
