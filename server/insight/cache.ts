@@ -1,0 +1,59 @@
+// A small least-recently-used cache for the insight pages. Entries are keyed by what was asked
+// (page, period, filters) and stamped with the data version they were computed from; a stale
+// stamp is a miss. The data version changes whenever case data, users or code lists change,
+// because every such change writes the audit log (server/audit/audit.ts).
+import type { Knex } from 'knex';
+
+export class LruCache<V> {
+  private readonly entries = new Map<string, { version: string; value: V | Promise<V> }>();
+
+  constructor(private readonly max: number) {}
+
+  /** The cached value for this key and version, or the one `make` produces (at most one `make` at a time per key). */
+  async get(key: string, version: string, make: () => Promise<V>): Promise<V> {
+    const hit = this.entries.get(key);
+    if (hit && hit.version === version) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.value;
+    }
+    const pending = make();
+    this.entries.delete(key);
+    this.entries.set(key, { version, value: pending });
+    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+    try {
+      const value = await pending;
+      const now = this.entries.get(key);
+      if (now && now.value === pending) now.value = value;
+      return value;
+    } catch (e) {
+      if (this.entries.get(key)?.value === pending) this.entries.delete(key);
+      throw e;
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/**
+ * The data version: the newest audit row, and the newest referral, child, review and comparison
+ * population (in case rows were written without an audit row). Primary-key lookups only.
+ */
+export async function dataVersion(db: Knex): Promise<string> {
+  const row = await db
+    .select(
+      db('audit_log').max('id').as('a'),
+      db('referrals').max('id').as('r'),
+      db('children').max('id').as('c'),
+      db('review_conferences').max('id').as('v'),
+      db('comparison_populations').max('id').as('p'),
+    )
+    .first();
+  return [row?.a, row?.r, row?.c, row?.v, row?.p].map((v) => (v === null || v === undefined ? '-' : String(v))).join('.');
+}

@@ -1,0 +1,172 @@
+// Data access for the insight pages: the annual return's loader (return-data.ts), with the
+// insight filters applied in SQL and only the columns the figures need. No names, no
+// free text: nothing here can show a child's name or date of birth on a page.
+import type { Knex } from 'knex';
+import { isPostgres } from '../../db/connection.js';
+import type { Child, Referral, ReferralChild } from '../cases/types.js';
+import { NR } from '../annual-return/breakdowns.js';
+import { NO_TEAM, type Filters } from './filters.js';
+
+export interface InsightCases {
+  referrals: Referral[];
+  children: Child[];
+}
+
+export interface Needs {
+  /** the children's characteristics (else only merged records, so children still count once) */
+  characteristics?: boolean;
+  /** the children on each referral (legal status); implied by characteristics and outcomes */
+  referralChildren?: boolean;
+  /** outcome columns on each child's referral row */
+  outcomes?: boolean;
+  reviews?: boolean;
+  planContent?: boolean;
+  /** the dates that make a referral active in the range; default all of them and reviews */
+  activeBy?: ('referral_date' | 'offer_date' | 'consent_date' | 'initial_fgc_date' | 'closure_date' | 'review')[];
+}
+
+const REFERRAL_COLUMNS = [
+  'id', 'referral_ref', 'family_id', 'referral_date', 'referral_source', 'stage_offered', 'coordinator_id', 'offer_date',
+  'consent_decision', 'consent_date', 'decline_reason', 'consent_withdrawn_date', 'initial_fgc_date', 'fgc_not_held_reason',
+  'plan_agreed', 'plan_date', 'plan_sent_date', 'closure_date',
+] as const;
+
+/** A Referral in one fixed shape (fast to build and read): the loaded columns, nulls for the rest. */
+function toReferral(r: any): Referral {
+  return {
+    id: r.id, referral_ref: r.referral_ref, family_id: r.family_id, referral_date: r.referral_date, referral_source: r.referral_source,
+    stage_offered: r.stage_offered, coordinator_id: r.coordinator_id, coordinator_name: null, lbp_date: null, offer_date: r.offer_date,
+    offered_by: null, offer_method: null, consent_decision: r.consent_decision, consent_date: r.consent_date, decline_reason: r.decline_reason,
+    consent_withdrawn_date: r.consent_withdrawn_date, initial_fgc_date: r.initial_fgc_date, fgc_not_held_reason: r.fgc_not_held_reason,
+    attend_parents: null, attend_maternal: null, attend_paternal: null, attend_friends: null, attend_professionals: null,
+    child_participation: null, advocate_used: null, interpreter_used: null, private_family_time: null,
+    plan_agreed: r.plan_agreed === null || r.plan_agreed === undefined ? null : !!r.plan_agreed, plan_date: r.plan_date,
+    plan_sent_date: r.plan_sent_date, plan_uploaded_date: null, closure_date: r.closure_date, family_feedback: null,
+    professional_feedback: null, version: 0, children: [], plan_content: [], review_dates: [],
+  };
+}
+
+function toReferralChild(l: any): ReferralChild {
+  return {
+    child_id: l.child_id, legal_status: l.legal_status ?? null,
+    outcome_6m_legal_status: l.outcome_6m_legal_status ?? null, outcome_6m_living: l.outcome_6m_living ?? null,
+    outcome_12m_legal_status: l.outcome_12m_legal_status ?? null, outcome_12m_living: l.outcome_12m_living ?? null,
+  };
+}
+
+const ALL_ACTIVITY: NonNullable<Needs['activeBy']> = ['referral_date', 'offer_date', 'consent_date', 'initial_fgc_date', 'closure_date', 'review'];
+
+/** Narrows a referrals query by the filters (columns of `referrals`, unqualified). */
+export function applyFilters(db: Knex, q: Knex.QueryBuilder, f: Filters): Knex.QueryBuilder {
+  const code = (column: string, value: string) => {
+    if (!value) return;
+    if (value === NR) q.where((w) => w.whereNull(column).orWhere(column, ''));
+    else q.where(column, value);
+  };
+  code('stage_offered', f.stage);
+  code('referral_source', f.source);
+  if (f.team === NO_TEAM) {
+    q.where((w) => w.whereNull('coordinator_id').orWhereNotIn('coordinator_id', db('users').select('id').whereNotNull('team').whereNot('team', '')));
+  } else if (f.team) {
+    q.whereIn('coordinator_id', db('users').select('id').where('team', f.team));
+  }
+  return q;
+}
+
+/** A where-clause matching `column` against a list of ids with one bound parameter, however long the list. */
+function inIds(db: Knex, q: Knex.QueryBuilder, column: string, ids: number[]): Knex.QueryBuilder {
+  if (isPostgres(db)) return q.whereRaw(`${column} = any(?::int[])`, [ids]);
+  return q.whereRaw(`${column} in (select value from json_each(?))`, [JSON.stringify(ids)]);
+}
+
+/**
+ * The referrals active in the range (any step dated in it) that pass the filters, with what
+ * the page needs of their children, plan content and reviews. Same shapes as the annual
+ * return's loadCaseData, so computeReturn counts them by the same rules.
+ */
+export async function loadInsightCases(db: Knex, range: { from: string; to: string }, filters: Filters, needs: Needs = {}): Promise<InsightCases> {
+  const activeBy = needs.activeBy ?? ALL_ACTIVITY;
+  const q = db('referrals').select(...REFERRAL_COLUMNS).where((w) => {
+    for (const col of activeBy) {
+      if (col === 'review') w.orWhereIn('id', db('review_conferences').select('referral_id').whereBetween('review_date', [range.from, range.to]));
+      else w.orWhereBetween(col, [range.from, range.to]);
+    }
+  });
+  applyFilters(db, q, filters);
+  const rows = await q;
+  const byId = new Map<number, Referral>();
+  const referrals: Referral[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const referral = toReferral(rows[i]);
+    referrals[i] = referral;
+    byId.set(referral.id, referral);
+  }
+  if (!referrals.length) return { referrals, children: [] };
+  const ids = referrals.map((r) => r.id);
+
+  const wantLinks = needs.referralChildren || needs.characteristics || needs.outcomes;
+  const linkColumns = ['referral_id', 'child_id', 'legal_status'];
+  if (needs.outcomes) linkColumns.push('outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living');
+  const [links, reviews, content] = await Promise.all([
+    wantLinks ? inIds(db, db('referral_children').select(linkColumns), 'referral_id', ids) : [],
+    needs.reviews ? inIds(db, db('review_conferences').select('referral_id', 'review_date'), 'referral_id', ids).orderBy('review_date') : [],
+    needs.planContent ? inIds(db, db('referral_plan_content').select('referral_id', 'code'), 'referral_id', ids) : [],
+  ]);
+  for (const l of links as any[]) byId.get(l.referral_id)?.children.push(toReferralChild(l));
+  for (const r of reviews as any[]) byId.get(r.referral_id)?.review_dates.push(r.review_date);
+  for (const c of content as any[]) byId.get(c.referral_id)?.plan_content.push(c.code);
+  if (!wantLinks) return { referrals, children: [] };
+
+  const childIds = [...new Set((links as any[]).map((l) => l.child_id as number))];
+  const children = await loadChildren(db, childIds, !!needs.characteristics);
+  return { referrals, children };
+}
+
+/**
+ * The children with these ids (characteristics, or only the merged ones), and the records
+ * they were merged into, following chains, so each person counts once.
+ */
+async function loadChildren(db: Knex, ids: number[], characteristics: boolean): Promise<Child[]> {
+  const columns = characteristics
+    ? ['id', 'family_id', 'cms_id', 'date_of_birth', 'expected_date_of_birth', 'sex', 'ethnicity', 'merged_into_id']
+    : ['id', 'family_id', 'cms_id', 'merged_into_id'];
+  const fetch = async (want: number[], onlyMerged: boolean) => {
+    if (!want.length) return [];
+    const q = inIds(db, db('children').select(columns), 'id', want);
+    if (onlyMerged) q.whereNotNull('merged_into_id');
+    const rows: any[] = await q;
+    const disabilities = characteristics && rows.length
+      ? await inIds(db, db('child_disabilities').select('child_id', 'code'), 'child_id', rows.map((r) => r.id))
+      : [];
+    const byChild = new Map<number, string[]>();
+    for (const d of disabilities) (byChild.get(d.child_id) ?? byChild.set(d.child_id, []).get(d.child_id)!).push(d.code);
+    return rows.map((r): Child => ({
+      id: r.id, family_id: r.family_id, child_ref: '', cms_id: r.cms_id ?? null, first_name: null, last_name: null,
+      date_of_birth: r.date_of_birth ?? null, expected_date_of_birth: r.expected_date_of_birth ?? null, sex: r.sex ?? null,
+      ethnicity: r.ethnicity ?? null, disabilities: byChild.get(r.id) ?? [], disability_self_reported: null,
+      merged_into_id: r.merged_into_id ?? null, version: 0,
+    }));
+  };
+  const children = await fetch(ids, !characteristics);
+  const have = new Set(children.map((c) => c.id));
+  let missing = [...new Set(children.map((c) => c.merged_into_id).filter((id): id is number => !!id && !have.has(id)))];
+  while (missing.length) {
+    // survivors: with characteristics they carry the counted values; without, only onward merges matter
+    const more = await fetch(missing, !characteristics);
+    for (const c of more) have.add(c.id);
+    children.push(...more);
+    missing = [...new Set(more.map((c) => c.merged_into_id).filter((id): id is number => !!id && !have.has(id)))];
+  }
+  return children;
+}
+
+/** Coordinator teams in use, for the filter. */
+export async function loadTeams(db: Knex): Promise<string[]> {
+  const rows = await db('users').distinct('team').whereNotNull('team').whereNot('team', '').orderBy('team');
+  return rows.map((r: any) => String(r.team));
+}
+
+export async function earliestReferralDate(db: Knex): Promise<string | null> {
+  const row = await db('referrals').min({ first: 'referral_date' }).first();
+  return row?.first ? String(row.first) : null;
+}

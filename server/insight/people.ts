@@ -1,0 +1,72 @@
+// Children as people: merged duplicate records resolved to their survivor, so a child counts
+// once. Counting populations and characteristics is the annual return's job (computeReturn);
+// this is only for the few insight figures it does not produce (children offered, children
+// whose plan was agreed, children with an outcome). Tests check it agrees with computeReturn.
+import type { Child, Referral, ReferralChild } from '../cases/types.js';
+
+/** child id -> surviving child id (following merged_into_id chains; a loop resolves to its smallest id). */
+export function survivorResolver(children: readonly Child[]): (id: number) => number {
+  const next = new Map<number, number>();
+  for (const c of children) if (c.merged_into_id !== null && c.merged_into_id !== undefined && c.merged_into_id !== c.id) next.set(c.id, c.merged_into_id);
+  if (next.size === 0) return (id) => id;
+  const memo = new Map<number, number>();
+  return (id) => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    const path = [id];
+    let cur = id;
+    let result = id;
+    for (;;) {
+      const n = next.get(cur);
+      if (n === undefined) {
+        result = cur;
+        break;
+      }
+      const done = memo.get(n);
+      if (done !== undefined) {
+        result = done;
+        break;
+      }
+      const loop = path.indexOf(n);
+      if (loop >= 0) {
+        result = Math.min(...path.slice(loop));
+        break;
+      }
+      path.push(n);
+      cur = n;
+    }
+    for (const p of path) memo.set(p, result);
+    return result;
+  };
+}
+
+const NO_DATE = '9999-12-31';
+const earlier = (a: Referral, b: Referral) => {
+  const da = a.referral_date || NO_DATE;
+  const db = b.referral_date || NO_DATE;
+  return da < db || (da === db && a.id < b.id);
+};
+
+/** Distinct children (surviving ids) on these referrals. */
+export function distinctChildren(referrals: Iterable<Referral>, resolve: (id: number) => number): Set<number> {
+  const out = new Set<number>();
+  for (const r of referrals) for (const row of r.children) if (row && row.child_id !== null && row.child_id !== undefined) out.add(resolve(row.child_id));
+  return out;
+}
+
+/**
+ * Each distinct child with its row on the earliest (by referral date, then id) of these referrals,
+ * as the counting rules take a child's details from the earliest referral putting it in a population.
+ */
+export function earliestRows(referrals: Iterable<Referral>, resolve: (id: number) => number): Map<number, { referral: Referral; row: ReferralChild }> {
+  const out = new Map<number, { referral: Referral; row: ReferralChild }>();
+  for (const r of referrals) {
+    for (const row of r.children) {
+      if (!row || row.child_id === null || row.child_id === undefined) continue;
+      const id = resolve(row.child_id);
+      const seen = out.get(id);
+      if (!seen || earlier(r, seen.referral)) out.set(id, { referral: r, row });
+    }
+  }
+  return out;
+}

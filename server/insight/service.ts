@@ -1,0 +1,206 @@
+// The insight pages' figures for a selection (period and filters): loads the case data once per
+// selection, counts it with the pure modules, and keeps the results until the data changes.
+import type { Knex } from 'knex';
+import { loadCodeLists, type CodeLists } from '../codes/code-lists.js';
+import { addMonths } from '../common/dates.js';
+import { countPeriod, type CaseData } from './common.js';
+import { LruCache, dataVersion } from './cache.js';
+import { applyFilters, earliestReferralDate, loadInsightCases, loadTeams } from './data.js';
+import { filterOptions, type FilterOptions, type Filters } from './filters.js';
+import type { Period } from './period.js';
+import { funnelFigures } from './funnel.js';
+import { refusalFigures, type RefusalDimension } from './refusals.js';
+import { equityFigures, equityTable, type EquityDimension } from './equity.js';
+import { getComparison, listComparisons, type ComparisonSummary } from './comparison-repository.js';
+import { timelinessFigures, type TimelinessFigures } from './timeliness.js';
+import { dueOutcomes, dueTable, outcomeFigures, type DueOutcome } from './outcomes.js';
+import { planFigures } from './plans.js';
+import { monthlyTrend, trendRange, trendTable, type TrendMonth } from './trends.js';
+import type { InsightTable } from './tables.js';
+
+export interface Selection {
+  period: Period;
+  filters: Filters;
+}
+
+export interface Basics {
+  version: string;
+  codes: CodeLists;
+  options: FilterOptions;
+  earliest: string | null;
+}
+
+/** Outcomes listed on the page; the download has them all. */
+export const DUE_SHOWN = 100;
+
+const filterKey = (f: Filters) => `${f.stage}|${f.source}|${f.team}`;
+
+/** The latest conference date whose outcome `months` later is due by `today` (addMonths clamps month ends). */
+export function lastDueConference(today: string, months: number): string {
+  let d = addMonths(today, -months);
+  for (let i = 0; i < 4; i++) {
+    const next = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    if (addMonths(next, months) <= today) d = next;
+    else break;
+  }
+  return d;
+}
+
+const instances = new WeakMap<Knex, InsightService>();
+
+/** The one insight service for a database, so every router and the benchmark share its cache. */
+export function insightService(db: Knex): InsightService {
+  let s = instances.get(db);
+  if (!s) instances.set(db, (s = new InsightService(db)));
+  return s;
+}
+
+export class InsightService {
+  private readonly data = new LruCache<CaseData>(2);
+  private readonly warmed = new Set<string>();
+  private readonly pages = new LruCache<unknown>(100);
+  private readonly basics = new LruCache<Omit<Basics, 'version'>>(1);
+
+  constructor(private readonly db: Knex) {}
+
+  /** Code lists, filter options and the earliest referral date, for the current data version. */
+  async basicsNow(): Promise<Basics> {
+    const version = await dataVersion(this.db);
+    const b = await this.basics.get('basics', version, async () => {
+      const [codes, teams, earliest] = await Promise.all([loadCodeLists(this.db), loadTeams(this.db), earliestReferralDate(this.db)]);
+      return { codes, options: filterOptions(codes, teams), earliest };
+    });
+    return { version, ...b };
+  }
+
+  private caseData(b: Basics, sel: Selection): Promise<CaseData> {
+    const key = `${sel.period.from}|${sel.period.to}|${filterKey(sel.filters)}`;
+    return this.data.get(key, b.version, async () => {
+      const cases = await loadInsightCases(this.db, sel.period, sel.filters, { characteristics: true, outcomes: true, reviews: true, planContent: true });
+      return { ...cases, codes: b.codes };
+    });
+  }
+
+  private page<T>(name: string, b: Basics, sel: Selection, extra: string, make: () => Promise<T>): Promise<T> {
+    return this.pages.get(`${name}|${sel.period.from}|${sel.period.to}|${filterKey(sel.filters)}|${extra}`, b.version, make) as Promise<T>;
+  }
+
+  funnel(b: Basics, sel: Selection) {
+    return this.page('funnel', b, sel, '', async () => funnelFigures(await this.caseData(b, sel), sel.period));
+  }
+
+  refusals(b: Basics, sel: Selection, by: RefusalDimension) {
+    return this.page('refusals', b, sel, by, async () => {
+      const f = refusalFigures(await this.caseData(b, sel), sel.period, by);
+      return { tables: f.tables, byTables: f.byTables };
+    });
+  }
+
+  async comparisons(): Promise<ComparisonSummary[]> {
+    return listComparisons(this.db);
+  }
+
+  equity(b: Basics, sel: Selection, comparisonId: number | null) {
+    return this.page('equity', b, sel, String(comparisonId), async (): Promise<{ dimensions: EquityDimension[]; tables: InsightTable[] }> => {
+      const [data, comparison] = await Promise.all([this.caseData(b, sel), comparisonId ? getComparison(this.db, comparisonId) : null]);
+      const dimensions = equityFigures(countPeriod(data, sel.period), comparison?.data ?? null);
+      return { dimensions, tables: dimensions.map(equityTable) };
+    });
+  }
+
+  timeliness(b: Basics, sel: Selection) {
+    return this.page('timeliness', b, sel, '', async (): Promise<{ figures: TimelinessFigures; tables: InsightTable[] }> => {
+      const t = timelinessFigures(await this.caseData(b, sel), sel.period);
+      return { figures: t.figures, tables: t.tables };
+    });
+  }
+
+  outcomes(b: Basics, sel: Selection, today: string) {
+    return this.page('outcomes', b, sel, today, async () => {
+      const [o, due] = await Promise.all([
+        this.caseData(b, sel).then((data) => outcomeFigures(data, sel.period, today)),
+        this.dueSummary(sel.filters, today),
+      ]);
+      return { heldChildren: o.held.children, notHeldChildren: o.notHeld.children, tables: o.tables, due };
+    });
+  }
+
+  plans(b: Basics, sel: Selection) {
+    return this.page('plans', b, sel, '', async () => {
+      const p = planFigures(await this.caseData(b, sel), sel.period);
+      return { held: p.held, agreed: p.agreed, sent: p.sent, tables: p.tables };
+    });
+  }
+
+  trends(b: Basics, filters: Filters, today: string) {
+    const range = trendRange(today);
+    const sel = { period: { from: range.from, to: range.to, label: 'last 24 months', kind: 'dates' as const }, filters };
+    return this.page('trends', b, sel, today, async (): Promise<{ trend: TrendMonth[]; tables: InsightTable[] }> => {
+      const cases = await loadInsightCases(this.db, range, filters, { reviews: true, activeBy: ['referral_date', 'initial_fgc_date', 'review'] });
+      const trend = monthlyTrend({ ...cases, codes: b.codes }, range.months);
+      return { trend, tables: [trendTable(trend)] };
+    });
+  }
+
+  /**
+   * Works out every page for a selection in the background, one after another, so moving
+   * between the pages is quick: done once per selection and data version.
+   */
+  async warm(b: Basics, sel: Selection, today: string): Promise<void> {
+    const key = `${b.version}|${sel.period.from}|${sel.period.to}|${filterKey(sel.filters)}|${today}`;
+    if (this.warmed.has(key)) return;
+    if (this.warmed.size > 200) this.warmed.clear();
+    this.warmed.add(key);
+    const comparisons = await this.comparisons();
+    const steps: (() => Promise<unknown>)[] = [
+      () => this.funnel(b, sel),
+      () => this.refusals(b, sel, 'stageOffered'),
+      () => this.equity(b, sel, comparisons[0]?.id ?? null),
+      () => this.timeliness(b, sel),
+      () => this.plans(b, sel),
+      () => this.outcomes(b, sel, today),
+      () => this.trends(b, sel.filters, today),
+    ];
+    for (const step of steps) {
+      await new Promise((resolve) => setImmediate(resolve));
+      await step();
+    }
+  }
+
+  /** How many outcomes are due and not recorded (all FGCs held up to today), and the oldest of them. */
+  async dueSummary(filters: Filters, today: string): Promise<{ count: number; shown: DueOutcome[] }> {
+    const candidates = (months: 6 | 12) => {
+      const [legal, living] = months === 6 ? ['outcome_6m_legal_status', 'outcome_6m_living'] : ['outcome_12m_legal_status', 'outcome_12m_living'];
+      const q = this.db('referrals').where('initial_fgc_date', '<=', lastDueConference(today, months)).whereExists(
+        this.db('referral_children as rc').select(this.db.raw('1')).whereRaw('rc.referral_id = referrals.id')
+          .where((w) => w.whereNull(`rc.${legal}`).orWhere(`rc.${legal}`, '').orWhereNull(`rc.${living}`).orWhere(`rc.${living}`, '')),
+      );
+      return applyFilters(this.db, q, filters);
+    };
+    const [[c6], [c12], first6, first12] = await Promise.all([
+      candidates(6).count({ n: '*' }),
+      candidates(12).count({ n: '*' }),
+      candidates(6).select('id').orderBy([{ column: 'initial_fgc_date' }, { column: 'id' }]).limit(DUE_SHOWN),
+      candidates(12).select('id').orderBy([{ column: 'initial_fgc_date' }, { column: 'id' }]).limit(DUE_SHOWN),
+    ]);
+    const ids = [...new Set([...first6, ...first12].map((r: any) => Number(r.id)))];
+    const shown = ids.length ? dueOutcomes(await this.dueReferrals((q) => q.whereIn('id', ids)), today).slice(0, DUE_SHOWN) : [];
+    return { count: Number((c6 as any).n) + Number((c12 as any).n), shown };
+  }
+
+  /** Every outcome due and not recorded, for the download. */
+  async allDue(filters: Filters, today: string): Promise<InsightTable> {
+    const referrals = await this.dueReferrals((q) => applyFilters(this.db, q.whereNotNull('initial_fgc_date').where('initial_fgc_date', '<=', lastDueConference(today, 6)), filters));
+    return dueTable(dueOutcomes(referrals, today));
+  }
+
+  private async dueReferrals(where: (q: Knex.QueryBuilder) => Knex.QueryBuilder) {
+    const rows = await where(this.db('referrals').select('id', 'referral_ref', 'family_id', 'initial_fgc_date'));
+    const byId = new Map<number, any>(rows.map((r: any) => [r.id, { ...r, children: [] }]));
+    if (!byId.size) return [];
+    const links = await this.db('referral_children').select('referral_id', 'outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living')
+      .whereIn('referral_id', where(this.db('referrals').select('id')));
+    for (const l of links) byId.get(l.referral_id)?.children.push(l);
+    return [...byId.values()];
+  }
+}
