@@ -1,12 +1,14 @@
 import type { Knex } from 'knex';
 import * as m001 from './001_initial.js';
 import * as m002 from './002_rate_limits.js';
+import * as m003 from './003_import_uploads.js';
 
 // Migrations are listed here (not discovered on disk) so they run the same under tsx,
 // vitest and any bundler. Append new ones; never edit one that has shipped.
 const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
   '002_rate_limits': m002,
+  '003_import_uploads': m003,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,0 +1,427 @@
+import type { CodeLists } from '../codes/code-lists.js';
+import { parseDate } from '../common/dates.js';
+import { stageOrderProblems, type StageFacts } from '../cases/stage-rules.js';
+import type { Referral } from '../cases/types.js';
+import { CODE_LIST_NAMES } from '../../db/seed/code-lists.js';
+import {
+  CHILD_TABLE_COLUMNS, COLUMN_BY_NAME, COLUMN_NAMES, REFERRAL_CHILD_COLUMNS, REFERRAL_TABLE_COLUMNS, REQUIRED_COLUMNS,
+  type ChildTableColumn, type ColumnSpec, type ReferralChildColumn, type ReferralTableColumn,
+} from './columns.js';
+import type { InterchangeTable } from './read.js';
+
+// Pure: turns the rows of an interchange file into what it describes (families, children,
+// referrals with their children) plus every problem, each pointing at a row and column.
+
+export interface Problem {
+  /** as the user sees it: header = 1, first data row = 2 (0 for the whole file) */
+  row: number;
+  column: string;
+  value: string;
+  message: string;
+}
+
+export type CellValue = string | number | boolean | string[] | null;
+
+export interface PlannedFamily {
+  family_ref: string;
+  row: number;
+}
+
+export interface PlannedChild {
+  child_ref: string;
+  family_ref: string;
+  row: number;
+  /** only the columns the file has; a blank cell is null */
+  fields: Partial<Record<ChildTableColumn, string | boolean | null>>;
+  /** undefined when the file has no disability column */
+  disabilities?: string[];
+}
+
+export interface PlannedReferralChild {
+  child_ref: string;
+  row: number;
+  fields: Partial<Record<ReferralChildColumn, string | null>>;
+}
+
+export interface PlannedReferral {
+  referral_ref: string;
+  family_ref: string;
+  row: number;
+  fields: Partial<Record<ReferralTableColumn, string | number | boolean | null>>;
+  /** coordinator's email or name as written; undefined when the file has no coordinator column */
+  coordinator?: string | null;
+  plan_content?: string[];
+  review_dates?: string[];
+  children: PlannedReferralChild[];
+  /** the referral's first row as written (by position in COLUMNS), for pointing at values in problems */
+  raws: string[];
+}
+
+export interface InterchangePlan {
+  /** the known columns the file has */
+  columns: string[];
+  /** data rows, blank rows not counted */
+  rowCount: number;
+  families: PlannedFamily[];
+  children: PlannedChild[];
+  referrals: PlannedReferral[];
+  problems: Problem[];
+}
+
+/** A spreadsheet-safety apostrophe put in by our export (see export.ts) comes off again. */
+export function unescapeCell(s: string): string {
+  return /^'[=+\-@\t\r]/.test(s) ? s.slice(1) : s;
+}
+
+const isBlankRow = (cells: string[]) => cells.every((c) => !c || !c.trim());
+
+type Resolver = (value: string) => string | null;
+
+/** Code lookups by code first, then label, case-insensitive; built once per list. */
+function resolvers(codes: CodeLists): (list: string) => Resolver {
+  const cache = new Map<string, Resolver>();
+  return (list) => {
+    let r = cache.get(list);
+    if (!r) {
+      const byCode = new Map<string, string>();
+      const byLabel = new Map<string, string>();
+      for (const c of codes[list] ?? []) {
+        byCode.set(c.code.toLowerCase(), c.code);
+        if (!byLabel.has(c.label.toLowerCase())) byLabel.set(c.label.toLowerCase(), c.code);
+      }
+      r = (value) => {
+        const v = value.trim().toLowerCase();
+        return byCode.get(v) ?? byLabel.get(v) ?? null;
+      };
+      cache.set(list, r);
+    }
+    return r;
+  };
+}
+
+const listName = (list: string) => (CODE_LIST_NAMES as Record<string, string>)[list] ?? list;
+
+/** One cell: its value, or why it is not acceptable. Blank is null (not recorded). */
+export function parseCell(col: ColumnSpec, raw: string, resolve: (list: string) => Resolver): { value: CellValue } | { error: string } {
+  if (raw === '') {
+    if (col.kind === 'codes' || col.kind === 'dates') return { value: [] };
+    return { value: null };
+  }
+  switch (col.kind) {
+    case 'ref':
+    case 'text':
+      if (col.max && raw.length > col.max) return { error: `${col.name} must be ${col.max} characters or fewer` };
+      return { value: raw };
+    case 'date': {
+      const d = parseDate(raw);
+      return d ? { value: d } : { error: `${col.name} must be a real date, written as YYYY-MM-DD or DD/MM/YYYY` };
+    }
+    case 'dates': {
+      const out: string[] = [];
+      for (const part of raw.split(';').map((s) => s.trim()).filter(Boolean)) {
+        const d = parseDate(part);
+        if (!d) return { error: `"${part}" in ${col.name} is not a real date. Write dates as YYYY-MM-DD or DD/MM/YYYY, separated by ;` };
+        out.push(d);
+      }
+      return { value: out.sort() };
+    }
+    case 'code': {
+      const c = resolve(col.list!)(raw);
+      return c ? { value: c } : { error: `"${raw}" is not a code or label in the list "${listName(col.list!)}"` };
+    }
+    case 'codes': {
+      const out = new Set<string>();
+      for (const part of raw.split(';').map((s) => s.trim()).filter(Boolean)) {
+        const c = resolve(col.list!)(part);
+        if (!c) return { error: `"${part}" is not a code or label in the list "${listName(col.list!)}". Separate several with ;` };
+        out.add(c);
+      }
+      if (col.list === 'disability' && out.has('NONE') && out.size > 1) {
+        return { error: 'NONE (no disability) cannot be combined with other disability codes' };
+      }
+      return { value: [...out].sort() };
+    }
+    case 'yesno': {
+      const v = raw.toLowerCase();
+      if (v === 'y' || v === 'yes') return { value: true };
+      if (v === 'n' || v === 'no') return { value: false };
+      return { error: `${col.name} must be Y or N` };
+    }
+    case 'count': {
+      if (!/^\d+$/.test(raw)) return { error: `${col.name} must be a whole number, 0 or more` };
+      const n = Number(raw);
+      if (col.max !== undefined && n > col.max) return { error: `${col.name} must be ${col.max} or fewer` };
+      return { value: n };
+    }
+  }
+}
+
+const INVALID = Symbol('invalid');
+type Slot = CellValue | typeof INVALID;
+
+/** Parsed values agree: same primitive, or lists with the same members in the same (sorted) order. */
+function same(a: Slot, b: Slot): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => x === b[i]);
+  return false;
+}
+
+// Columns by their position in COLUMNS, so each row is two flat arrays rather than maps.
+const INDEX = new Map(COLUMN_NAMES.map((c, i) => [c, i]));
+const at = (name: string) => INDEX.get(name)!;
+const LEVEL = COLUMN_NAMES.map((c) => COLUMN_BY_NAME.get(c)!.level);
+const STAGE_COLUMN: Record<string, string> = { review_date: 'review_fgc_dates', plan_uploaded_date: 'plan_date' };
+const emptyValue = (spec: ColumnSpec): CellValue => (spec.kind === 'codes' || spec.kind === 'dates' ? [] : null);
+
+/** Checks the header: unknown or repeated columns, required ones missing. */
+export function headerProblems(header: string[]): { columns: (string | null)[]; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  const columns = header.map((h, i) => {
+    const name = (h ?? '').replace(/^\uFEFF/, '').trim().toLowerCase();
+    if (!name) return null;
+    if (!COLUMN_BY_NAME.has(name)) {
+      const near = closest(name);
+      problems.push({ row: 1, column: h, value: h, message: `"${h}" is not a column of the interchange file${near ? ` (did you mean ${near}?)` : ''}` });
+      return null;
+    }
+    if (seen.has(name)) {
+      problems.push({ row: 1, column: name, value: h, message: `The column ${name} appears more than once (column ${i + 1} is a repeat)` });
+      return null;
+    }
+    seen.add(name);
+    return name;
+  });
+  for (const r of REQUIRED_COLUMNS) {
+    if (!seen.has(r)) problems.push({ row: 1, column: r, value: '', message: `The file must have a ${r} column` });
+  }
+  return { columns, problems };
+}
+
+function closest(name: string): string | null {
+  let best: string | null = null;
+  let bestD = 3;
+  for (const c of COLUMN_NAMES) {
+    const d = distance(name, c);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return best;
+}
+
+function distance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const t = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = t;
+    }
+  }
+  return prev[b.length];
+}
+
+interface ReferralAcc {
+  planned: PlannedReferral;
+  vals: Slot[];
+  raws: string[];
+  invalid: boolean;
+  children: Set<string>;
+}
+interface ChildAcc {
+  planned: PlannedChild;
+  vals: Slot[];
+  raws: string[];
+}
+
+/** The whole file: every problem, and (when there are none) what it describes. */
+export function validateInterchange(table: InterchangeTable, codes: CodeLists): InterchangePlan {
+  const { columns, problems } = headerProblems(table.header);
+  const known = columns.filter((c): c is string => !!c);
+  const plan: InterchangePlan = { columns: known, rowCount: 0, families: [], children: [], referrals: [], problems };
+  const missingRequired = REQUIRED_COLUMNS.some((r) => !known.includes(r));
+  const resolve = resolvers(codes);
+  const has = new Set(known);
+  const specs = COLUMN_NAMES.map((c) => COLUMN_BY_NAME.get(c)!);
+  /** file position → column index, or -1 */
+  const position = columns.map((c) => (c ? at(c) : -1));
+  const presentIdx = known.map(at);
+  const referralIdx = presentIdx.filter((i) => LEVEL[i] === 'referral' && i !== at('referral_ref'));
+  const childIdx = presentIdx.filter((i) => LEVEL[i] === 'child' && i !== at('child_ref'));
+  const childPartIdx = presentIdx.filter((i) => LEVEL[i] !== 'referral');
+  const fieldsOf = <T extends string>(names: readonly T[]) => names.filter((c) => has.has(c)).map((c) => [c, at(c)] as const);
+  const referralFields = fieldsOf(REFERRAL_TABLE_COLUMNS);
+  const childFields = fieldsOf(CHILD_TABLE_COLUMNS);
+  const linkFields = fieldsOf(REFERRAL_CHILD_COLUMNS);
+  // Codes and dates repeat down a file: parse each distinct value once per column.
+  const caches = specs.map((sp) => (sp.kind === 'ref' || sp.kind === 'text' ? null : new Map<string, ReturnType<typeof parseCell>>()));
+  const headingless = new Set<number>();
+  const [iReferral, iFamily, iChild, iDate] = ['referral_ref', 'family_ref', 'child_ref', 'referral_date'].map(at);
+
+  const families = new Map<string, PlannedFamily>();
+  const referrals = new Map<string, ReferralAcc>();
+  const children = new Map<string, ChildAcc>();
+
+  for (let r = 0; r < table.rows.length; r++) {
+    const cells = table.rows[r];
+    const row = r + 2;
+    if (isBlankRow(cells)) continue;
+    plan.rowCount += 1;
+    if (missingRequired) continue;
+    const vals: Slot[] = new Array(specs.length);
+    const raws: string[] = new Array(specs.length);
+    let referralInvalid = false;
+    for (const i of presentIdx) {
+      vals[i] = emptyValue(specs[i]);
+      raws[i] = '';
+    }
+    for (let c = 0; c < cells.length; c++) {
+      const cell = cells[c];
+      const text = cell ? unescapeCell(cell.trim()) : '';
+      const i = c < position.length ? position[c] : -1;
+      if (i < 0) {
+        const noHeading = c >= columns.length || !table.header[c]?.trim();
+        if (text && noHeading && !headingless.has(c)) {
+          headingless.add(c);
+          problems.push({ row, column: `column ${c + 1}`, value: text, message: `Column ${c + 1} has a value but no heading in row 1` });
+        }
+        continue;
+      }
+      raws[i] = text;
+      if (!text) continue;
+      const cache = caches[i];
+      let result = cache?.get(text);
+      if (!result) {
+        result = parseCell(specs[i], text, resolve);
+        cache?.set(text, result);
+      }
+      if ('error' in result) {
+        problems.push({ row, column: specs[i].name, value: text, message: result.error });
+        vals[i] = INVALID;
+        if (LEVEL[i] === 'referral') referralInvalid = true;
+      } else vals[i] = result.value;
+    }
+
+    const referralRef = vals[iReferral];
+    const familyRef = vals[iFamily];
+    const childRef = vals[iChild];
+    for (const i of [iReferral, iFamily, iDate]) {
+      if (vals[i] === null) problems.push({ row, column: specs[i].name, value: '', message: `Enter the ${specs[i].name.replace(/_/g, ' ')}` });
+    }
+    if (childRef === null && childPartIdx.some((i) => raws[i])) problems.push({ row, column: 'child_ref', value: '', message: 'Enter the child ref' });
+    if (typeof referralRef !== 'string' || typeof familyRef !== 'string') continue;
+
+    if (!families.has(familyRef)) families.set(familyRef, { family_ref: familyRef, row });
+
+    // The referral: its first row defines it; later rows must agree.
+    let ref = referrals.get(referralRef);
+    if (!ref) {
+      ref = {
+        planned: { referral_ref: referralRef, family_ref: familyRef, row, fields: {}, children: [], raws },
+        vals, raws, invalid: referralInvalid, children: new Set(),
+      };
+      referrals.set(referralRef, ref);
+    } else {
+      for (const i of referralIdx) {
+        const first = ref.vals[i];
+        const here = vals[i];
+        if (first === INVALID || here === INVALID || same(first, here)) continue;
+        const c = specs[i].name;
+        problems.push({
+          row, column: c, value: raws[i],
+          message: `Referral ${referralRef} has "${ref.raws[i]}" in ${c} on row ${ref.planned.row} but "${raws[i]}" on this row. Every row of a referral must agree on ${c}`,
+        });
+      }
+    }
+
+    if (typeof childRef !== 'string') continue;
+    // The child: the same child_ref must describe the same child on every row.
+    let child = children.get(childRef);
+    if (!child) {
+      child = { planned: { child_ref: childRef, family_ref: familyRef, row, fields: {} }, vals, raws };
+      children.set(childRef, child);
+    } else {
+      if (child.planned.family_ref !== familyRef) {
+        problems.push({
+          row, column: 'family_ref', value: familyRef,
+          message: `Child ${childRef} is in family ${child.planned.family_ref} on row ${child.planned.row} but in family ${familyRef} on this row. A child belongs to one family`,
+        });
+      }
+      for (const i of childIdx) {
+        const first = child.vals[i];
+        const here = vals[i];
+        if (first === INVALID || here === INVALID || same(first, here)) continue;
+        const c = specs[i].name;
+        problems.push({
+          row, column: c, value: raws[i],
+          message: `Child ${childRef} has "${child.raws[i]}" in ${c} on row ${child.planned.row} but "${raws[i]}" on this row. Every row of a child must agree on ${c}`,
+        });
+      }
+    }
+    if (ref.children.has(childRef)) {
+      problems.push({ row, column: 'child_ref', value: childRef, message: `Child ${childRef} appears more than once on referral ${referralRef}` });
+      continue;
+    }
+    ref.children.add(childRef);
+    const fields: PlannedReferralChild['fields'] = {};
+    for (const [c, i] of linkFields) fields[c] = valueOrNull(vals[i]) as string | null;
+    ref.planned.children.push({ child_ref: childRef, row, fields });
+  }
+
+  for (const f of families.values()) plan.families.push(f);
+  for (const c of children.values()) {
+    for (const [col, i] of childFields) c.planned.fields[col] = valueOrNull(c.vals[i]) as string | boolean | null;
+    if (has.has('disability')) c.planned.disabilities = arrayOr(c.vals[at('disability')]);
+    plan.children.push(c.planned);
+  }
+  for (const r of referrals.values()) {
+    const p = r.planned;
+    for (const [col, i] of referralFields) p.fields[col] = valueOrNull(r.vals[i]) as string | number | boolean | null;
+    if (has.has('coordinator')) p.coordinator = valueOrNull(r.vals[at('coordinator')]) as string | null;
+    if (has.has('plan_content')) p.plan_content = arrayOr(r.vals[at('plan_content')]);
+    if (has.has('review_fgc_dates')) p.review_dates = arrayOr(r.vals[at('review_fgc_dates')]);
+    if (!r.invalid) problems.push(...referralStageProblems(p));
+    plan.referrals.push(p);
+  }
+  problems.sort((a, b) => a.row - b.row || columnIndex(a.column) - columnIndex(b.column));
+  return plan;
+}
+
+const columnIndex = (c: string) => {
+  const i = COLUMN_NAMES.indexOf(c);
+  return i < 0 ? COLUMN_NAMES.length : i;
+};
+
+const valueOrNull = (v: Slot | undefined) => (v === INVALID || v === undefined ? null : v);
+const arrayOr = (v: Slot | undefined) => (Array.isArray(v) ? v : []);
+
+/** The stage facts of a referral as the file states it, filled in from `existing` for columns the file lacks. */
+export function stageFacts(r: PlannedReferral, existing?: Partial<Referral>): StageFacts {
+  const pick = (f: ReferralTableColumn | 'plan_uploaded_date') =>
+    (f in r.fields ? (r.fields as any)[f] : (existing as any)?.[f]) ?? null;
+  return {
+    referral_date: pick('referral_date'),
+    offer_date: pick('offer_date'),
+    consent_decision: pick('consent_decision'),
+    consent_date: pick('consent_date'),
+    decline_reason: pick('decline_reason'),
+    consent_withdrawn_date: pick('consent_withdrawn_date'),
+    initial_fgc_date: pick('initial_fgc_date'),
+    fgc_not_held_reason: pick('fgc_not_held_reason'),
+    plan_agreed: pick('plan_agreed'),
+    plan_date: pick('plan_date'),
+    plan_sent_date: pick('plan_sent_date'),
+    plan_uploaded_date: pick('plan_uploaded_date'),
+    closure_date: pick('closure_date'),
+    review_dates: r.review_dates ?? existing?.review_dates ?? [],
+  };
+}
+
+/** The FGC stage order (the same rules as the forms), reported against the referral's first row. */
+export function referralStageProblems(r: PlannedReferral, existing?: Partial<Referral>): Problem[] {
+  return stageOrderProblems(stageFacts(r, existing)).map((p) => {
+    const column = STAGE_COLUMN[p.field] ?? p.field;
+    return { row: r.row, column, value: (INDEX.has(column) ? r.raws[INDEX.get(column)!] : '') ?? '', message: `Referral ${r.referral_ref}: ${p.message}` };
+  });
+}
