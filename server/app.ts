@@ -13,6 +13,7 @@ import { setUpPassport } from './auth/passport.js';
 import { healthRoutes } from './health.js';
 import { authRoutes } from './auth/routes.js';
 import { routes } from './routes.js';
+import { interchangeUploadParser } from './interchange/routes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -46,6 +47,7 @@ export function createApp(services: Services) {
     res.locals.currentPath = req.path;
     next();
   });
+  app.use(interchangeUploadParser); // multipart bodies must be parsed before the CSRF check reads the token
   app.use(setUpCsrf());
   app.use(authRoutes(services));
   app.use(routes(services));

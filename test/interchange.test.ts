@@ -30,18 +30,6 @@ async function counts(db: Knex): Promise<Record<string, number>> {
   return out;
 }
 
-/** Until the app wires the interchange routes itself, put them where app.ts will: parser before CSRF, routes before the 404. */
-function wire(t: TestApp) {
-  if (registeredRoutes(t.app).includes('GET /imports/interchange')) return;
-  const stack = (t.app as any).router.stack as any[];
-  t.app.use(interchangeUploadParser);
-  const parser = stack.pop();
-  t.app.use(interchangeRoutes(t.services));
-  const routes = stack.pop();
-  stack.splice(stack.findIndex((l) => l.name === 'csrfSynchronisedProtection'), 0, parser);
-  stack.splice(stack.length - 2, 0, routes); // before the 404 and error handlers
-}
-
 let t: TestApp;
 let db: Knex;
 let dataLead: number;
@@ -50,7 +38,6 @@ beforeAll(async () => {
   t = await createTestApp();
   db = t.testDb.db;
   dataLead = t.users.data_lead.id;
-  wire(t);
 });
 afterAll(() => t.close());
 

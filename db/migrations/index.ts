@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as m001 from './001_initial.js';
 import * as m002 from './002_rate_limits.js';
 import * as m003 from './003_import_uploads.js';
+import * as m005 from './005_child_merges.js';
 
 // Migrations are listed here (not discovered on disk) so they run the same under tsx,
 // vitest and any bundler. Append new ones; never edit one that has shipped.
@@ -9,6 +10,7 @@ const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
   '002_rate_limits': m002,
   '003_import_uploads': m003,
+  '005_child_merges': m005,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
