@@ -5,6 +5,7 @@ import { homeFor, type Role } from './auth/roles.js';
 import { casesRoutes } from './cases/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { returnRoutes } from './annual-return/routes.js';
+import { interchangeRoutes } from './interchange/routes.js';
 
 export function routes(services: Services): Router {
   const router = Router();
@@ -12,5 +13,6 @@ export function routes(services: Services): Router {
   router.use(casesRoutes(services));
   router.use(adminRoutes(services));
   router.use(returnRoutes(services));
+  router.use(interchangeRoutes(services));
   return router;
 }
