@@ -7,8 +7,8 @@ import { loadReturnInput } from './return-data.js';
 import { loadSettings } from '../admin/settings.js';
 import { fillWorkbook, loadMapping } from './workbook.js';
 import type { FigureContext } from './figures.js';
-import { qualitySummary } from './quality-summary.js';
-import { todayIso } from '../common/dates.js';
+import { financialYear, todayIso } from '../common/dates.js';
+import { qualityTableRows, runQuality } from '../quality/report.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_MAPPING = path.join(root, 'templates/fgc-survey-return.map.json');
@@ -22,12 +22,14 @@ export interface BuiltReturn {
 /** Counts the year's return and gathers everything the workbook shows. */
 export async function buildReturn(db: Knex, year: number): Promise<BuiltReturn> {
   const [input, settings] = await Promise.all([loadReturnInput(db, year), loadSettings(db)]);
+  // The Data quality sheet is the quality report for the same referrals (any step in the year).
+  const quality = await runQuality(db, { period: financialYear(year) });
   const ret = computeReturn(input);
   const ctx: FigureContext = {
     ret,
     settings,
     meta: { yearLabel: ret.period.label, from: ret.period.from, to: ret.period.to, produced: todayIso(), version: VERSION },
-    quality: qualitySummary(input.referrals),
+    quality: qualityTableRows(quality),
   };
   return { ret, ctx };
 }

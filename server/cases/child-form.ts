@@ -4,17 +4,17 @@ import { CHILD_FIELDS } from './stages.js';
 import { parseFields } from './form-parsing.js';
 import type { ChildInput } from './children-repository.js';
 
-/** Parses and checks the child form; pure. */
+/**
+ * Parses and checks the child form; pure. Whether the child has a date of birth or an
+ * expected date is a data-quality rule (server/quality/rules/no-birth-date.ts), checked
+ * with the others before saving.
+ */
 export function parseChildForm(body: Record<string, unknown>, codes: CodeLists, today: string, current?: Record<string, unknown>) {
   const parsed = parseFields(CHILD_FIELDS, body, codes, today, { current });
   const v = parsed.values;
   const errors: FormErrors = { ...parsed.errors };
-  if (!errors.date_of_birth && !errors.expected_date_of_birth) {
-    if (v.date_of_birth && v.expected_date_of_birth) {
-      errors.date_of_birth = 'Enter a date of birth or an expected date of delivery, not both';
-    } else if (!v.date_of_birth && !v.expected_date_of_birth) {
-      errors.date_of_birth = 'Enter the date of birth, or the expected date of delivery for an unborn child';
-    }
+  if (!errors.date_of_birth && !errors.expected_date_of_birth && v.date_of_birth && v.expected_date_of_birth) {
+    errors.date_of_birth = 'Enter a date of birth or an expected date of delivery, not both';
   }
   const dis = (v.disabilities as string[]) ?? [];
   if (dis.includes('NONE') && dis.length > 1) errors.disabilities = "Select 'No disability' or one or more disabilities, not both";

@@ -15,6 +15,23 @@ import { CHILD_FIELDS } from './stages.js';
 import { rawFromRecord } from './form-parsing.js';
 import { auditContext, idParam, versionField } from './http.js';
 import { STALE_MESSAGE, StaleRecordError } from './locking.js';
+import type { ChildInput } from './children-repository.js';
+import { checkChild, familyIssues, formErrors, issueLines, recordContext } from '../quality/record-checks.js';
+import { possibleDuplicates } from '../duplicates/candidates.js';
+import { REASON_TEXT } from '../duplicates/matcher.js';
+import type { FormErrors } from '../common/forms.js';
+
+const CHILD_FIELD_NAMES = CHILD_FIELDS.map((f) => f.name);
+
+/** Form fields to carry through the duplicate confirmation page, exactly as typed. */
+function carriedFields(body: Record<string, unknown>): [string, string][] {
+  const out: [string, string][] = [];
+  for (const [k, v] of Object.entries(body ?? {})) {
+    if (k === '_csrf' || k === 'confirm_duplicates' || k === 'change_details') continue;
+    for (const x of Array.isArray(v) ? v : [v]) if (typeof x === 'string') out.push([k, x]);
+  }
+  return out;
+}
 
 export function familyHandlers({ db }: Services) {
   const today = () => todayIso();
@@ -44,6 +61,29 @@ export function familyHandlers({ db }: Services) {
     renderNewFamily(res, 200, {}, {}, await loadCodeLists(db));
   }
 
+  /** Rule errors on the child as it would be saved, added to the form's own errors. */
+  async function childRuleErrors(errors: FormErrors, input: ChildInput, id?: number) {
+    const facts = { cms_id: input.cms_id, date_of_birth: input.date_of_birth, expected_date_of_birth: input.expected_date_of_birth, ethnicity: input.ethnicity, id };
+    const ctx = await recordContext(db, today(), [facts]);
+    for (const [field, message] of Object.entries(formErrors(checkChild(facts, ctx).errors, CHILD_FIELD_NAMES))) errors[field] ??= message;
+  }
+
+  /**
+   * Before a new child is saved: the children already recorded who may be this child.
+   * Renders the confirmation page and returns true when there are any.
+   */
+  async function confirmIfDuplicates(req: Request, res: Response, input: ChildInput, familyId: number | null, action: string, backLink: string) {
+    if (req.body.confirm_duplicates === 'yes') return false;
+    const found = await possibleDuplicates(db, { ...input, family_id: familyId });
+    if (!found.length) return false;
+    res.render('duplicates/confirm-new-child', {
+      title: 'These children may already be recorded', action, backLink, carried: carriedFields(req.body),
+      duplicates: found.map((d) => ({ ...d.child, reasons: d.reasons.map((r) => REASON_TEXT[r]) })),
+      entered: input,
+    });
+    return true;
+  }
+
   async function createFamilyPost(req: Request, res: Response) {
     const codes = await loadCodeLists(db);
     const familyRef = str(req.body.family_ref);
@@ -51,7 +91,10 @@ export function familyHandlers({ db }: Services) {
     const errors = { ...child.errors };
     if (familyRef.length > 60) errors.family_ref = 'Family reference must be 60 characters or fewer';
     else if (familyRef && (await familyRefTaken(db, familyRef))) errors.family_ref = 'A family with this reference already exists';
+    if (req.body.change_details === 'yes') return renderNewFamily(res, 200, { ...child.raw, family_ref: familyRef }, {}, codes);
+    if (!hasErrors(child.errors)) await childRuleErrors(errors, child.input);
     if (hasErrors(errors)) return renderNewFamily(res, 400, { ...child.raw, family_ref: familyRef }, errors, codes);
+    if (await confirmIfDuplicates(req, res, child.input, null, '/families', '/families/new')) return;
     const familyId = await db.transaction(async (trx) => {
       const id = await createFamily(trx, auditContext(req), familyRef || null);
       await createChild(trx, auditContext(req), id, child.input);
@@ -66,9 +109,11 @@ export function familyHandlers({ db }: Services) {
     if (!family) throw notFound();
     const [children, referrals, codes] = await Promise.all([loadChildren(db, { family_id: id }), loadReferrals(db, { family_id: id }), loadCodeLists(db)]);
     const coordinators = new Map((await db('users').select('id', 'name')).map((u) => [u.id, u.name]));
+    const issues = issueLines(await familyIssues(db, id, today()), children);
+    const refs = new Map(children.map((c) => [c.id, c.child_ref]));
     res.render('cases/family', {
       title: `Family ${family.family_ref}`,
-      family, children, codes, codeLabel,
+      family, children, codes, codeLabel, issues, mergedInto: (c: { merged_into_id: number | null }) => (c.merged_into_id ? refs.get(c.merged_into_id) : null),
       episodes: referrals.map((r) => ({ ...r, next: nextStep(r, today()), coordinator: coordinators.get(r.coordinator_id) ?? r.coordinator_name })),
       backLink: '/cases',
     });
@@ -92,7 +137,11 @@ export function familyHandlers({ db }: Services) {
     const family = await loadFamily(db, idParam(req));
     if (!family) throw notFound();
     const child = parseChildForm(req.body, await loadCodeLists(db), today());
-    if (hasErrors(child.errors)) return renderChildForm(res, 400, { family, values: child.raw, errors: child.errors });
+    if (req.body.change_details === 'yes') return renderChildForm(res, 200, { family, values: child.raw, errors: {} });
+    const errors = { ...child.errors };
+    if (!hasErrors(errors)) await childRuleErrors(errors, child.input);
+    if (hasErrors(errors)) return renderChildForm(res, 400, { family, values: child.raw, errors });
+    if (await confirmIfDuplicates(req, res, child.input, family.id, `/families/${family.id}/children`, `/families/${family.id}/children/new`)) return;
     await db.transaction((trx) => createChild(trx, auditContext(req), family.id, child.input));
     res.redirect(`/families/${family.id}`);
   }
@@ -109,8 +158,10 @@ export function familyHandlers({ db }: Services) {
     if (!before) throw notFound();
     const family = await loadFamily(db, before.family_id);
     const parsed = parseChildForm(req.body, await loadCodeLists(db), today(), before as any);
-    if (hasErrors(parsed.errors)) {
-      return renderChildForm(res, 400, { family, child: before, values: { ...parsed.raw, version: req.body.version }, errors: parsed.errors });
+    const errors = { ...parsed.errors };
+    if (!hasErrors(errors)) await childRuleErrors(errors, parsed.input, before.id);
+    if (hasErrors(errors)) {
+      return renderChildForm(res, 400, { family, child: before, values: { ...parsed.raw, version: req.body.version }, errors });
     }
     try {
       await db.transaction((trx) => updateChild(trx, auditContext(req), before, versionField(req), parsed.input));

@@ -10,7 +10,8 @@ import { loadChildren } from './children-repository.js';
 import { loadFamily } from './families-repository.js';
 import { addReview, createReferral, loadReferral, setReferralChildren, touchReferral, updateReferral } from './referrals-repository.js';
 import { parseFields, rawFromRecord } from './form-parsing.js';
-import { stageOrderProblems } from './stage-rules.js';
+import { checkReferral, familyIssues, formErrors, issueLines } from '../quality/record-checks.js';
+import { qualityContext } from '../quality/context.js';
 import { nextStep } from './next-step.js';
 import { OUTCOME_FIELDS, REFERRAL_DETAILS, REVIEW_FIELDS, STAGES, stageByKey, type StageSpec } from './stages.js';
 import { auditContext, idParam, versionField } from './http.js';
@@ -81,7 +82,11 @@ export function referralHandlers({ db }: Services) {
   async function referralPage(req: Request, res: Response) {
     const { referral, family, children, codes, coordinators } = await context(idParam(req));
     const onReferral = new Map(referral.children.map((c) => [c.child_id, c]));
+    // This referral's issues, and those of the children on it.
+    const issues = (await familyIssues(db, family.id, today()))
+      .filter((i) => i.referral_id === referral.id || (i.referral_id === null && i.child_id !== null && onReferral.has(i.child_id)));
     res.render('cases/referral', {
+      issues: issueLines(issues, children),
       title: `FGC referral ${referral.referral_ref}`,
       referral, family, codes, codeLabel, stages: STAGES, next: nextStep(referral, today()),
       coordinator: coordinators.find((c) => c.id === referral.coordinator_id)?.name ?? referral.coordinator_name,
@@ -117,12 +122,11 @@ export function referralHandlers({ db }: Services) {
     const { plan_content, ...fields } = parsed.values;
     const errors: FormErrors = { ...parsed.errors };
     if (!hasErrors(errors)) {
-      const proposed = { ...referral, ...fields };
-      const stageFields = new Set(stage.fields.map((f) => f.name));
-      for (const p of stageOrderProblems(proposed as Referral)) {
-        // Report each problem on this form's field where there is one.
-        errors[stageFields.has(p.field) ? p.field : 'form'] ??= p.message;
-      }
+      // The data-quality rules' errors on the episode as it would be saved block the save,
+      // each on this form's field where it has one; queries show on the referral page.
+      const proposed = { ...referral, ...fields } as Referral;
+      const found = checkReferral(proposed, qualityContext({ today: today(), children: ctx.children })).errors;
+      for (const [field, message] of Object.entries(formErrors(found, stage.fields.map((f) => f.name)))) errors[field] ??= message;
     }
     if (hasErrors(errors)) return renderStage(res, 400, ctx, stage, { ...parsed.raw, version: req.body.version }, errors);
     try {
@@ -182,8 +186,8 @@ export function referralHandlers({ db }: Services) {
     const parsed = parseFields(REVIEW_FIELDS, req.body, ctx.codes, today());
     const errors = { ...parsed.errors };
     if (!hasErrors(errors)) {
-      const problem = stageOrderProblems({ ...ctx.referral, review_dates: [...ctx.referral.review_dates, parsed.values.review_date as string] })
-        .find((p) => p.field === 'review_date');
+      const proposed = { ...ctx.referral, review_dates: [...ctx.referral.review_dates, parsed.values.review_date as string] };
+      const problem = checkReferral(proposed, qualityContext({ today: today() })).errors.find((p) => p.field === 'review_date');
       if (problem) errors.review_date = problem.message;
     }
     if (hasErrors(errors)) return renderReview(res, 400, ctx, { ...parsed.raw, version: req.body.version }, errors);

@@ -36,17 +36,18 @@ export interface Issue {
   field: string;
 }
 
-/** Every finding of the given rules over the dataset, grouped by rule in registry order. */
+/**
+ * Every finding of the given rules over the dataset, grouped by rule in registry order.
+ * Child references come from ctx.childrenById, so build the context from the dataset's children.
+ */
 export function evaluate(data: QualityDataset, ctx: QualityContext, rules: readonly QualityRule[] = RULES): Issue[] {
   const out: Issue[] = [];
-  const childById = new Map<number, DatasetChild>();
-  for (const c of data.children) childById.set(c.id, c);
   for (const rule of rules) {
     if (rule.scope === 'referral') {
       for (const r of data.referrals) {
         const found = rule.check(r, ctx);
         for (const f of found) {
-          const child = f.child_id !== undefined ? childById.get(f.child_id) : undefined;
+          const child = f.child_id !== undefined ? ctx.childrenById.get(f.child_id) : undefined;
           out.push({
             rule: rule.code, severity: rule.severity, message: f.message, family_id: r.family_id, family_ref: r.family_ref,
             referral_id: r.id, referral_ref: r.referral_ref, child_id: f.child_id ?? null, child_ref: child?.child_ref ?? null, field: f.field,

@@ -63,7 +63,7 @@ export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promi
   }
 
   const linkRows = await selectArrays(db, limit(db('referral_children').select('referral_id', 'child_id', 'legal_status',
-    'outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living').orderBy(['referral_id', 'child_id']), 'referral_id'));
+    'outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living'), 'referral_id'));
   for (const a of linkRows as any[][]) {
     const link: ReferralChildFacts = { child_id: Number(a[1]), legal_status: a[2], outcome_6m_legal_status: a[3], outcome_6m_living: a[4],
       outcome_12m_legal_status: a[5], outcome_12m_living: a[6] };

@@ -18,6 +18,9 @@ function memo<T>(fn: (s: string) => T): (s: string) => T {
   };
 }
 
+/** What a rule returns when it finds nothing: one shared, frozen array (rules run millions of times). */
+export const NONE: Finding[] = Object.freeze([]) as unknown as Finding[];
+
 /** "5 February 2025", remembered. */
 export const longDate = memo(formatDate);
 export const sixMonthsAfter = memo((d: string) => addMonths(d, 6));

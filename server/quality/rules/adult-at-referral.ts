@@ -1,5 +1,5 @@
 import { ageOn } from '../../common/dates.js';
-import { eighteenYearsBefore } from '../rule-helpers.js';
+import { NONE, eighteenYearsBefore } from '../rule-helpers.js';
 import type { Finding, ReferralRule } from '../types.js';
 
 export const adultAtReferral: ReferralRule = {
@@ -10,7 +10,7 @@ export const adultAtReferral: ReferralRule = {
   scope: 'referral',
   fields: ['date_of_birth', 'referral_date'],
   check(r, ctx) {
-    if (!r.referral_date || !r.children?.length) return [];
+    if (!r.referral_date || !r.children?.length) return NONE;
     const bornBy = eighteenYearsBefore(r.referral_date);
     let out: Finding[] | undefined;
     for (const link of r.children) {
@@ -18,6 +18,6 @@ export const adultAtReferral: ReferralRule = {
       if (!dob || dob > bornBy) continue;
       (out ??= []).push({ field: 'date_of_birth', child_id: link.child_id, message: `The child was ${ageOn(dob, r.referral_date)} on the referral date: check the date of birth` });
     }
-    return out ?? [];
+    return out ?? NONE;
   },
 };

@@ -1,4 +1,5 @@
 import type { ChildRule } from '../types.js';
+import { NONE } from '../rule-helpers.js';
 
 /** The format is the service setting cms_id_pattern; with none set, any id is accepted. */
 export const cmsIdFormat: ChildRule = {
@@ -10,7 +11,7 @@ export const cmsIdFormat: ChildRule = {
   fields: ['cms_id'],
   check(c, ctx) {
     const id = c.cms_id?.trim();
-    if (!id || !ctx.cmsIdPattern || ctx.cmsIdPattern.test(id)) return [];
+    if (!id || !ctx.cmsIdPattern || ctx.cmsIdPattern.test(id)) return NONE;
     return [{ field: 'cms_id', message: cmsIdFormat.message }];
   },
 };

@@ -1,4 +1,5 @@
 import type { ReferralRule } from '../types.js';
+import { NONE } from '../rule-helpers.js';
 
 /** A query, not an error: older records and imports often hold the decision but not the offer. */
 export const consentWithoutOffer: ReferralRule = {
@@ -9,6 +10,6 @@ export const consentWithoutOffer: ReferralRule = {
   scope: 'referral',
   fields: ['consent_decision', 'offer_date'],
   check(r) {
-    return r.consent_decision === 'GIVEN' && !r.offer_date ? [{ field: 'offer_date', message: consentWithoutOffer.message }] : [];
+    return r.consent_decision === 'GIVEN' && !r.offer_date ? [{ field: 'offer_date', message: consentWithoutOffer.message }] : NONE;
   },
 };

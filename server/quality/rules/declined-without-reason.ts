@@ -1,4 +1,5 @@
 import type { ReferralRule } from '../types.js';
+import { NONE } from '../rule-helpers.js';
 
 export const declinedWithoutReason: ReferralRule = {
   code: 'declined-without-reason',
@@ -9,6 +10,6 @@ export const declinedWithoutReason: ReferralRule = {
   fields: ['consent_decision', 'decline_reason'],
   check(r) {
     const declined = r.consent_decision === 'DECLINED' || r.consent_decision === 'NORESP';
-    return declined && !r.decline_reason ? [{ field: 'decline_reason', message: declinedWithoutReason.message }] : [];
+    return declined && !r.decline_reason ? [{ field: 'decline_reason', message: declinedWithoutReason.message }] : NONE;
   },
 };

@@ -1,5 +1,6 @@
 import { normaliseCmsId } from '../context.js';
 import type { ChildRule } from '../types.js';
+import { NONE } from '../rule-helpers.js';
 
 const NAMED = 3;
 
@@ -13,12 +14,12 @@ export const duplicateCmsId: ChildRule = {
   fields: ['cms_id'],
   check(c, ctx) {
     const key = normaliseCmsId(c.cms_id);
-    if (!key || c.merged_into_id) return [];
+    if (!key || c.merged_into_id) return NONE;
     const group = ctx.childIdsByCmsId.get(key);
-    if (!group || (group.length === 1 && group[0] === c.id)) return [];
+    if (!group || (group.length === 1 && group[0] === c.id)) return NONE;
     // Groups are sorted by id; name up to three, so a placeholder id shared by thousands stays fast.
     const others = group.length - (c.id !== undefined && includesSorted(group, c.id) ? 1 : 0);
-    if (!others) return [];
+    if (!others) return NONE;
     const named: string[] = [];
     for (let i = 0; i < group.length && named.length < NAMED; i++) {
       if (group[i] !== c.id) named.push(ctx.childRefs.get(group[i]) ?? `record ${group[i]}`);

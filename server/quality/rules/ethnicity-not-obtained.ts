@@ -1,4 +1,5 @@
 import type { ChildRule } from '../types.js';
+import { NONE } from '../rule-helpers.js';
 
 /** Blank or "information not yet obtained". Not asked of a child not yet born. */
 export const ethnicityNotObtained: ChildRule = {
@@ -10,7 +11,7 @@ export const ethnicityNotObtained: ChildRule = {
   fields: ['ethnicity'],
   check(c, ctx) {
     const unborn = !c.date_of_birth && !!c.expected_date_of_birth && c.expected_date_of_birth >= ctx.today;
-    if (unborn || (c.ethnicity && c.ethnicity !== 'NOBT')) return [];
+    if (unborn || (c.ethnicity && c.ethnicity !== 'NOBT')) return NONE;
     return [{ field: 'ethnicity', message: ethnicityNotObtained.message }];
   },
 };

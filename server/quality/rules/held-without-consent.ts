@@ -1,4 +1,5 @@
 import type { ReferralRule } from '../types.js';
+import { NONE } from '../rule-helpers.js';
 
 export const heldWithoutConsent: ReferralRule = {
   code: 'held-without-consent',
@@ -11,6 +12,6 @@ export const heldWithoutConsent: ReferralRule = {
     if (r.initial_fgc_date && (r.consent_decision !== 'GIVEN' || !r.consent_date)) {
       return [{ field: 'initial_fgc_date', message: heldWithoutConsent.message }];
     }
-    return [];
+    return NONE;
   },
 };

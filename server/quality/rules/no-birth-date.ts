@@ -1,4 +1,5 @@
 import type { ChildRule } from '../types.js';
+import { NONE } from '../rule-helpers.js';
 
 export const noBirthDate: ChildRule = {
   code: 'no-birth-date',
@@ -8,6 +9,6 @@ export const noBirthDate: ChildRule = {
   scope: 'child',
   fields: ['date_of_birth', 'expected_date_of_birth'],
   check(c) {
-    return !c.date_of_birth && !c.expected_date_of_birth ? [{ field: 'date_of_birth', message: noBirthDate.message }] : [];
+    return !c.date_of_birth && !c.expected_date_of_birth ? [{ field: 'date_of_birth', message: noBirthDate.message }] : NONE;
   },
 };

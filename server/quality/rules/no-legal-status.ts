@@ -1,3 +1,4 @@
+import { NONE } from '../rule-helpers.js';
 import type { Finding, ReferralRule } from '../types.js';
 
 export const noLegalStatus: ReferralRule = {
@@ -8,8 +9,8 @@ export const noLegalStatus: ReferralRule = {
   scope: 'referral',
   fields: ['legal_status'],
   check(r) {
-    const out: Finding[] = [];
-    for (const link of r.children ?? []) if (!link.legal_status) out.push({ field: 'legal_status', child_id: link.child_id, message: noLegalStatus.message });
-    return out;
+    let out: Finding[] | undefined;
+    for (const link of r.children ?? []) if (!link.legal_status) (out ??= []).push({ field: 'legal_status', child_id: link.child_id, message: noLegalStatus.message });
+    return out ?? NONE;
   },
 };

@@ -1,5 +1,5 @@
 import { daysBetween, formatDate } from '../../common/dates.js';
-import { latest } from '../rule-helpers.js';
+import { NONE, latest } from '../rule-helpers.js';
 import type { ReferralRule } from '../types.js';
 
 export const INACTIVE_AFTER_DAYS = 90;
@@ -13,12 +13,12 @@ export const noRecentActivity: ReferralRule = {
   scope: 'referral',
   fields: ['closure_date'],
   check(r, ctx) {
-    if (r.closure_date) return [];
+    if (r.closure_date) return NONE;
     const last = latest([r.referral_date, r.offer_date, r.consent_date, r.consent_withdrawn_date, r.initial_fgc_date, r.plan_date,
       r.plan_sent_date, r.plan_uploaded_date, ...r.review_dates]);
-    if (!last) return [];
+    if (!last) return NONE;
     const days = daysBetween(last, ctx.today);
-    if (days <= INACTIVE_AFTER_DAYS) return [];
+    if (days <= INACTIVE_AFTER_DAYS) return NONE;
     return [{ field: 'closure_date', message: `Nothing recorded since ${formatDate(last)} (${days} days): record the next step or close the episode` }];
   },
 };

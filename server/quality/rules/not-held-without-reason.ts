@@ -1,4 +1,5 @@
 import type { ReferralRule } from '../types.js';
+import { NONE } from '../rule-helpers.js';
 
 /**
  * Closed after consent was given but with no initial conference: the return needs to
@@ -15,6 +16,6 @@ export const notHeldWithoutReason: ReferralRule = {
     if (r.closure_date && !r.initial_fgc_date && r.consent_decision === 'GIVEN' && !r.fgc_not_held_reason) {
       return [{ field: 'fgc_not_held_reason', message: notHeldWithoutReason.message }];
     }
-    return [];
+    return NONE;
   },
 };

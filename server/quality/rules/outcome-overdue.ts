@@ -1,4 +1,4 @@
-import { longDate, sixMonthsAfter, twelveMonthsAfter } from '../rule-helpers.js';
+import { NONE, longDate, sixMonthsAfter, twelveMonthsAfter } from '../rule-helpers.js';
 import type { Finding, ReferralRule } from '../types.js';
 
 /** Outcomes are due 6 and 12 months after the initial conference, for each child on the referral. */
@@ -11,9 +11,9 @@ export const outcomeOverdue: ReferralRule = {
   fields: ['outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living'],
   check(r, ctx) {
     const held = r.initial_fgc_date;
-    if (!held || !r.children?.length) return [];
+    if (!held || !r.children?.length) return NONE;
     const due6 = sixMonthsAfter(held);
-    if (ctx.today <= due6) return [];
+    if (ctx.today <= due6) return NONE;
     const due12 = twelveMonthsAfter(held);
     const out: Finding[] = [];
     for (const c of r.children) {

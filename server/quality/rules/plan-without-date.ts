@@ -1,4 +1,5 @@
 import type { ReferralRule } from '../types.js';
+import { NONE } from '../rule-helpers.js';
 
 export const planWithoutDate: ReferralRule = {
   code: 'plan-without-date',
@@ -8,6 +9,6 @@ export const planWithoutDate: ReferralRule = {
   scope: 'referral',
   fields: ['plan_agreed', 'plan_date'],
   check(r) {
-    return r.plan_agreed === true && !r.plan_date ? [{ field: 'plan_date', message: planWithoutDate.message }] : [];
+    return r.plan_agreed === true && !r.plan_date ? [{ field: 'plan_date', message: planWithoutDate.message }] : NONE;
   },
 };

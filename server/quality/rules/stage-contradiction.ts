@@ -1,3 +1,4 @@
+import { NONE } from '../rule-helpers.js';
 import type { Finding, ReferralRule } from '../types.js';
 
 /** Answers on one episode that cannot all be true. */
@@ -9,6 +10,7 @@ export const stageContradiction: ReferralRule = {
   scope: 'referral',
   fields: ['consent_decision', 'consent_withdrawn_date', 'decline_reason', 'initial_fgc_date', 'fgc_not_held_reason', 'plan_agreed', 'plan_date'],
   check(r) {
+    if (!r.consent_withdrawn_date && !r.decline_reason && !r.fgc_not_held_reason && !r.plan_date) return NONE;
     const out: Finding[] = [];
     if (r.consent_decision && r.consent_decision !== 'GIVEN' && r.consent_withdrawn_date) {
       out.push({ field: 'consent_withdrawn_date', message: 'Consent can only be withdrawn if it was given' });

@@ -1,5 +1,6 @@
 import { formatDate } from '../../common/dates.js';
 import type { ChildRule } from '../types.js';
+import { NONE } from '../rule-helpers.js';
 
 export const unbornPastDue: ChildRule = {
   code: 'unborn-past-due',
@@ -10,7 +11,7 @@ export const unbornPastDue: ChildRule = {
   fields: ['expected_date_of_birth', 'date_of_birth'],
   check(c, ctx) {
     const due = c.expected_date_of_birth;
-    if (c.date_of_birth || !due || due >= ctx.today) return [];
+    if (c.date_of_birth || !due || due >= ctx.today) return NONE;
     return [{ field: 'date_of_birth', message: `The expected date of delivery (${formatDate(due)}) has passed: enter the date of birth` }];
   },
 };

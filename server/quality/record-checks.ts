@@ -1,0 +1,84 @@
+import type { Knex } from 'knex';
+import type { FormErrors } from '../common/forms.js';
+import { normaliseCmsId, qualityContext } from './context.js';
+import { evaluate, type Issue } from './evaluate.js';
+import { CHILD_RULES, REFERRAL_RULES } from './registry.js';
+import { loadCmsIdPattern, loadCmsIds, loadQualityDataset } from './report-data.js';
+import type { ChildFacts, Finding, QualityContext, QualityRule, ReferralFacts } from './types.js';
+import { fixLink } from './fix-links.js';
+
+// The rules as the forms use them: one record checked before it is saved (errors block
+// the save; queries are shown on the family and referral pages afterwards).
+
+export interface RecordFindings {
+  errors: (Finding & { rule: string })[];
+  queries: (Finding & { rule: string })[];
+}
+
+function split<T>(rules: readonly QualityRule[], run: (rule: QualityRule) => Finding[]): RecordFindings {
+  const out: RecordFindings = { errors: [], queries: [] };
+  for (const rule of rules) {
+    for (const f of run(rule)) (rule.severity === 'error' ? out.errors : out.queries).push({ ...f, rule: rule.code });
+  }
+  return out;
+}
+
+/** The context for checking a few records: the CMS id format and other children sharing their CMS ids. */
+export async function recordContext(db: Knex, today: string, children: (ChildFacts & { id?: number })[]): Promise<QualityContext> {
+  const keys = [...new Set(children.map((c) => normaliseCmsId(c.cms_id)).filter((k): k is string => !!k))];
+  const [pattern, cmsIds] = await Promise.all([loadCmsIdPattern(db), loadCmsIds(db, keys)]);
+  return qualityContext({ today, cmsIdPattern: pattern, cmsIds, children: children.filter((c): c is ChildFacts & { id: number } => c.id !== undefined) });
+}
+
+export function checkChild(child: ChildFacts, ctx: QualityContext): RecordFindings {
+  return split(CHILD_RULES, (rule) => (rule.scope === 'child' ? rule.check(child, ctx) : []));
+}
+
+export function checkReferral(referral: ReferralFacts, ctx: QualityContext): RecordFindings {
+  return split(REFERRAL_RULES, (rule) => (rule.scope === 'referral' ? rule.check(referral, ctx) : []));
+}
+
+/**
+ * Findings as GOV.UK form errors: on the form's own field where it has one, otherwise
+ * on the form as a whole. The first message for a field wins.
+ */
+export function formErrors(findings: Finding[], formFields: Iterable<string>): FormErrors {
+  const fields = new Set(formFields);
+  const errors: FormErrors = {};
+  for (const f of findings) {
+    const key = fields.has(f.field) ? f.field : 'form';
+    if (key === 'form') {
+      let n = 0;
+      while (errors[n ? `form${n}` : 'form'] !== undefined && errors[n ? `form${n}` : 'form'] !== f.message) n++;
+      errors[n ? `form${n}` : 'form'] ??= f.message;
+    } else errors[key] ??= f.message;
+  }
+  return errors;
+}
+
+/** Every issue on one family's children and referrals, for the family and referral pages. */
+export async function familyIssues(db: Knex, familyId: number, today: string): Promise<Issue[]> {
+  const data = await loadQualityDataset(db, { familyId });
+  const ctx = await recordContext(db, today, data.children.filter((c) => !c.merged_into_id));
+  return evaluate(data, ctx);
+}
+
+export interface IssueLine {
+  severity: 'error' | 'query';
+  label: string;
+  message: string;
+  fix: string;
+}
+
+/** Issues as lines for a page, naming the child or referral each is about. */
+export function issueLines(issues: Issue[], children: { id: number; first_name: string | null; last_name: string | null; child_ref: string }[]): IssueLine[] {
+  const names = new Map(children.map((c) => [c.id, [c.first_name, c.last_name].filter(Boolean).join(' ') || c.child_ref]));
+  return issues
+    .map((i) => ({
+      severity: i.severity,
+      label: [i.referral_ref ? `Referral ${i.referral_ref}` : '', i.child_id ? (names.get(i.child_id) ?? i.child_ref ?? '') : ''].filter(Boolean).join(', '),
+      message: i.message,
+      fix: fixLink(i),
+    }))
+    .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+}
