@@ -2,12 +2,63 @@
 // Prints one JSON line: { task, ms, peakMb, detail }. Called by scripts/bench.ts.
 import { parseArgs } from 'node:util';
 import { createDb } from '../db/connection.js';
+import fs from 'node:fs';
+import knexFactory from 'knex';
+import { stringify } from 'csv-stringify/sync';
 import { buildReturn, returnWorkbook } from '../server/annual-return/return-service.js';
+import { runQuality } from '../server/quality/report.js';
+import { importInterchange } from '../server/interchange/index.js';
+import { exportHeader, exportRows } from '../server/interchange/export.js';
+import { migrateLatest } from '../db/connection.js';
 
 const { values } = parseArgs({ options: { task: { type: 'string' }, year: { type: 'string' }, file: { type: 'string' } } });
 const db = createDb({ databaseUrl: process.env.DATABASE_URL, sqliteFile: process.env.DATABASE_FILE });
 
+const IMPORT_FILE = '.bench/import-50k.csv';
+
+/** A fresh empty database to import into: a new SQLite file, or a recreated PostgreSQL database. */
+async function freshImportDb() {
+  if (!process.env.DATABASE_URL) {
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(`.bench/import-target.sqlite${suffix}`, { force: true });
+    return createDb({ sqliteFile: '.bench/import-target.sqlite' });
+  }
+  const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL });
+  await admin.raw('drop database if exists fgc_bench_import with (force)');
+  await admin.raw('create database fgc_bench_import');
+  await admin.destroy();
+  const url = new URL(process.env.DATABASE_URL);
+  url.pathname = '/fgc_bench_import';
+  return createDb({ databaseUrl: url.toString() });
+}
+
 const tasks: Record<string, () => Promise<string>> = {
+  async quality() {
+    const report = await runQuality(db);
+    return `${report.issues.length.toLocaleString()} issues from ${report.counts.length} rules`;
+  },
+  /** Writes the first 50,000 interchange rows of the benchmark database to a CSV (not timed as the import). */
+  async 'import-prep'() {
+    const rows: string[][] = [];
+    for await (const row of exportRows(db)) {
+      rows.push(row);
+      if (rows.length >= 50_000) break;
+    }
+    fs.writeFileSync(IMPORT_FILE, stringify([exportHeader(), ...rows]));
+    return `${rows.length} rows, ${Math.round(fs.statSync(IMPORT_FILE).size / 1024 / 1024)} MB`;
+  },
+  async import() {
+    const target = await freshImportDb();
+    try {
+      await migrateLatest(target);
+      const started = performance.now();
+      const outcome = await importInterchange(target, fs.readFileSync(IMPORT_FILE), { filename: 'import-50k.csv', userId: null });
+      if (outcome.problems.length) throw new Error(`import refused: ${outcome.problems.slice(0, 3).map((p) => p.message).join('; ')}`);
+      const s = outcome.summary;
+      return `${s.rows} rows → ${s.families.create} families, ${s.children.create} children, ${s.referrals.create} referrals in ${Math.round(performance.now() - started)} ms`;
+    } finally {
+      await target.destroy();
+    }
+  },
   async return() {
     const built = await buildReturn(db, Number(values.year));
     const xlsx = await returnWorkbook(built);

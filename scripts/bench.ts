@@ -78,12 +78,15 @@ async function benchTarget(target: Target) {
   await ensureDatabase(target);
   const year = process.env.BENCH_YEAR ?? String(new Date().getFullYear() - (new Date().getMonth() < 3 ? 2 : 1));
   if (wanted('return')) console.log(`  annual return ${year} (count + workbook): ${fmt(await task(target, 'return', ['--year', year]))}`);
-  if (wanted('quality') && fs.existsSync('server/quality/report.ts')) console.log(`  whole-database quality run: ${fmt(await task(target, 'quality'))}`);
+  if (wanted('quality')) console.log(`  whole-database quality run: ${fmt(await task(target, 'quality'))}`);
   if (wanted('insight') && fs.existsSync('server/insight/routes.ts')) {
     const r = await task(target, 'insight', ['--year', year]);
     console.log(`  insight pages (server-side render, each page median of 5):\n${r.detail}`);
   }
-  if (wanted('import') && fs.existsSync('server/interchange/index.ts')) console.log(`  import of a 50,000-row tracker: ${fmt(await task(target, 'import'))}`);
+  if (wanted('import')) {
+    await task(target, 'import-prep');
+    console.log(`  import of a 50,000-row interchange file into an empty database: ${fmt(await task(target, 'import'))}`);
+  }
   if (wanted('load')) await benchLoad(target);
 }
 
