@@ -35,8 +35,10 @@ export interface ContextInput {
 export function qualityContext(input: ContextInput): QualityContext {
   const childIdsByCmsId = new Map<string, number[]>();
   const childRefs = new Map<number, string>();
+  const seen = new Set<number>();
   for (const c of input.cmsIds ?? []) {
-    if (c.merged_into_id) continue;
+    if (c.merged_into_id || seen.has(c.id)) continue;
+    seen.add(c.id);
     const key = normaliseCmsId(c.cms_id);
     if (!key) continue;
     const ids = childIdsByCmsId.get(key);

@@ -4,7 +4,7 @@ import { activeIn } from '../annual-return/return-data.js';
 import type { DatasetChild, DatasetReferral, QualityDataset } from './evaluate.js';
 import type { ReferralChildFacts } from './types.js';
 
-// Set-based loading for the quality run: four queries whatever the size of the database,
+// Set-based loading for the quality run: a few queries whatever the size of the database,
 // only the columns the rules read, rows fetched as arrays and turned into objects of one
 // shape (which V8 handles far faster than driver row objects), then rules run in memory.
 
@@ -35,19 +35,19 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
  * database, a period, or one family.
  */
 export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promise<QualityDataset> {
-  const inPeriod = scope.period ? activeIn(db, scope.period.from, scope.period.to) : null;
-  const ofFamily = scope.familyId !== undefined ? db('referrals').select('id').where({ family_id: scope.familyId }) : null;
-  const limit = (q: Knex.QueryBuilder, column: string) => {
-    if (inPeriod) q.whereIn(column, inPeriod);
-    if (ofFamily) q.whereIn(column, ofFamily);
-    return q;
-  };
+  // A period or a family is picked by one query, then everything is fetched by id in
+  // chunks (indexed lookups); the whole database is read table by table.
+  let referralIds: number[] | null = null;
+  if (scope.period) referralIds = (await selectArrays(db, activeIn(db, scope.period.from, scope.period.to))).map((a) => Number(a[0]));
+  if (scope.familyId !== undefined) referralIds = (await selectArrays(db, db('referrals').select('id').where({ family_id: scope.familyId }))).map((a) => Number(a[0]));
+  const select = (q: () => Knex.QueryBuilder, column: string) =>
+    referralIds ? selectByIds(db, q, column, referralIds) : selectArrays(db, q());
 
-  const referralRows = await selectArrays(db, limit(db('referrals as r').join('families as f', 'f.id', 'r.family_id').select(
+  const referralRows = await select(() => db('referrals as r').join('families as f', 'f.id', 'r.family_id').select(
     'r.id', 'r.family_id', 'r.referral_ref', 'f.family_ref', 'r.referral_date', 'r.offer_date', 'r.consent_decision', 'r.consent_date',
     'r.decline_reason', 'r.consent_withdrawn_date', 'r.initial_fgc_date', 'r.fgc_not_held_reason', 'r.plan_agreed', 'r.plan_date',
     'r.plan_sent_date', 'r.plan_uploaded_date', 'r.closure_date',
-  ).orderBy('r.id'), 'r.id'));
+  ), 'r.id');
   const referrals: DatasetReferral[] = new Array(referralRows.length);
   const byId = new Map<number, DatasetReferral>();
   for (let i = 0; i < referralRows.length; i++) {
@@ -61,30 +61,66 @@ export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promi
     referrals[i] = r;
     byId.set(r.id, r);
   }
+  if (referralIds) referrals.sort((a, b) => a.id - b.id);
 
-  const linkRows = await selectArrays(db, limit(db('referral_children').select('referral_id', 'child_id', 'legal_status',
-    'outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living'), 'referral_id'));
+  const linkRows = await select(() => db('referral_children').select('referral_id', 'child_id', 'legal_status',
+    'outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living'), 'referral_id');
+  const onReferrals = new Set<number>();
   for (const a of linkRows as any[][]) {
     const link: ReferralChildFacts = { child_id: Number(a[1]), legal_status: a[2], outcome_6m_legal_status: a[3], outcome_6m_living: a[4],
       outcome_12m_legal_status: a[5], outcome_12m_living: a[6] };
     byId.get(Number(a[0]))?.children!.push(link);
+    onReferrals.add(link.child_id);
   }
 
-  const reviewRows = await selectArrays(db, limit(db('review_conferences').select('referral_id', 'review_date').orderBy('review_date'), 'referral_id'));
+  const reviewRows = await select(() => db('review_conferences').select('referral_id', 'review_date'), 'referral_id');
   for (const a of reviewRows as any[][]) byId.get(Number(a[0]))?.review_dates.push(a[1]);
+  if (reviewRows.length) for (const r of referrals) if (r.review_dates.length > 1) r.review_dates.sort();
 
-  const childQuery = db('children as c').join('families as f', 'f.id', 'c.family_id').select('c.id', 'c.family_id', 'c.child_ref', 'f.family_ref',
-    'c.cms_id', 'c.date_of_birth', 'c.expected_date_of_birth', 'c.ethnicity', 'c.merged_into_id').orderBy('c.id');
-  if (inPeriod) childQuery.whereIn('c.id', db('referral_children').select('child_id').whereIn('referral_id', inPeriod));
-  if (scope.familyId !== undefined) childQuery.where('c.family_id', scope.familyId);
-  const childRows = await selectArrays(db, childQuery);
+  const childQuery = () => db('children as c').join('families as f', 'f.id', 'c.family_id').select('c.id', 'c.family_id', 'c.child_ref', 'f.family_ref',
+    'c.cms_id', 'c.date_of_birth', 'c.expected_date_of_birth', 'c.ethnicity', 'c.merged_into_id');
+  // A family's page shows all its children; a period has the children on its referrals.
+  const childRows = scope.familyId !== undefined
+    ? await selectArrays(db, childQuery().where('c.family_id', scope.familyId))
+    : scope.period
+      ? await selectByIds(db, childQuery, 'c.id', [...onReferrals])
+      : await selectArrays(db, childQuery());
   const children: DatasetChild[] = new Array(childRows.length);
   for (let i = 0; i < childRows.length; i++) {
     const a = childRows[i] as any[];
     children[i] = { id: Number(a[0]), family_id: Number(a[1]), child_ref: a[2], family_ref: a[3], cms_id: a[4], date_of_birth: a[5],
       expected_date_of_birth: a[6], ethnicity: a[7], merged_into_id: num(a[8]) };
   }
+  if (scope.period) children.sort((a, b) => a.id - b.id);
   return { referrals, children };
+}
+
+const CHUNK = 5000;
+
+/**
+ * Rows whose `column` is one of `ids`: on PostgreSQL one query with the ids as a single
+ * array parameter; on SQLite a query per chunk of ids (under its bound-parameter limit).
+ */
+async function selectByIds(db: Knex, query: () => Knex.QueryBuilder, column: string, ids: number[]): Promise<unknown[][]> {
+  if (!ids.length) return [];
+  if (isPostgres(db)) return selectArrays(db, query().whereRaw('?? = any(?::int[])', [column, ids]));
+  const out: unknown[][] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const rows = await selectArrays(db, query().whereIn(column, ids.slice(i, i + CHUNK)));
+    for (const r of rows) out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Live children whose CMS id (compared without case or spaces) is on another live child
+ * too: found with one grouped scan, so a period's run need not read every child.
+ */
+export async function loadSharedCmsIds(db: Knex): Promise<{ id: number; cms_id: string; child_ref: string; merged_into_id: null }[]> {
+  const key = db.raw("upper(replace(cms_id, ' ', ''))");
+  const shared = db('children').select(key).whereNotNull('cms_id').whereNull('merged_into_id').groupBy(key as any).havingRaw('count(*) > 1');
+  const rows = await selectArrays(db, db('children').select('id', 'cms_id', 'child_ref').whereNull('merged_into_id').whereIn(key as any, shared));
+  return (rows as any[][]).map((a) => ({ id: Number(a[0]), cms_id: a[1], child_ref: a[2], merged_into_id: null }));
 }
 
 /** Every live child with a CMS id, for the duplicate CMS id rule (which looks across the database). */

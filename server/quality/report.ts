@@ -3,7 +3,7 @@ import { todayIso } from '../common/dates.js';
 import { qualityContext } from './context.js';
 import { countByRule, evaluate, type Issue, type RuleCount } from './evaluate.js';
 import { RULES } from './registry.js';
-import { loadCmsIdPattern, loadCmsIds, loadQualityDataset } from './report-data.js';
+import { loadCmsIdPattern, loadQualityDataset, loadSharedCmsIds } from './report-data.js';
 
 export type { Issue, RuleCount } from './evaluate.js';
 
@@ -33,8 +33,8 @@ export async function runQuality(db: Knex, options: QualityOptions = {}): Promis
   const rules = options.rules ? RULES.filter((r) => options.rules!.includes(r.code)) : RULES;
   const needsCmsIndex = rules.some((r) => r.code === 'duplicate-cms-id');
   const [data, pattern] = await Promise.all([loadQualityDataset(db, { period: options.period }), loadCmsIdPattern(db)]);
-  // The whole database already holds every child; a period needs the rest for comparison.
-  const cmsIds = !needsCmsIndex ? [] : options.period ? await loadCmsIds(db) : data.children;
+  // The whole database already holds every child; a period compares with children outside it too.
+  const cmsIds = !needsCmsIndex ? [] : options.period ? [...data.children, ...(await loadSharedCmsIds(db))] : data.children;
   const ctx = qualityContext({ today, cmsIdPattern: pattern, cmsIds, children: data.children });
   const issues = evaluate(data, ctx, rules);
   return { period: options.period ?? null, today, issues, counts: countByRule(issues, rules) };

@@ -35,3 +35,10 @@ describe(`${duplicateCmsId.code}: a placeholder id on many children`, () => {
     expect(last).toBe('The same case management system ID is on C2, C3, C4 and 99996 more: if they are the same child, merge the records');
   });
 });
+
+describe(`${duplicateCmsId.code}: a child listed twice in the context`, () => {
+  it('is still one child', () => {
+    const twice = context({ cmsIds: [{ id: 1, cms_id: 'X', child_ref: 'C1' }, { id: 1, cms_id: 'X', child_ref: 'C1' }, { id: 2, cms_id: 'Y' }] });
+    expect(duplicateCmsId.check(cleanChild({ id: 1, cms_id: 'X' }), twice)).toEqual([]);
+  });
+});
