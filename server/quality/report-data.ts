@@ -47,7 +47,7 @@ export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promi
     'r.id', 'r.family_id', 'r.referral_ref', 'f.family_ref', 'r.referral_date', 'r.offer_date', 'r.consent_decision', 'r.consent_date',
     'r.decline_reason', 'r.consent_withdrawn_date', 'r.initial_fgc_date', 'r.fgc_not_held_reason', 'r.plan_agreed', 'r.plan_date',
     'r.plan_sent_date', 'r.plan_uploaded_date', 'r.closure_date',
-  ), 'r.id');
+  ), 'r.id'); // unordered (SQLite would sort): sorted below, cheaper in memory
   const referrals: DatasetReferral[] = new Array(referralRows.length);
   const byId = new Map<number, DatasetReferral>();
   for (let i = 0; i < referralRows.length; i++) {
@@ -61,7 +61,7 @@ export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promi
     referrals[i] = r;
     byId.set(r.id, r);
   }
-  if (referralIds) referrals.sort((a, b) => a.id - b.id);
+  referrals.sort((a, b) => a.id - b.id);
 
   const linkRows = await select(() => db('referral_children').select('referral_id', 'child_id', 'legal_status',
     'outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living'), 'referral_id');
@@ -91,7 +91,7 @@ export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promi
     children[i] = { id: Number(a[0]), family_id: Number(a[1]), child_ref: a[2], family_ref: a[3], cms_id: a[4], date_of_birth: a[5],
       expected_date_of_birth: a[6], ethnicity: a[7], merged_into_id: num(a[8]) };
   }
-  if (scope.period) children.sort((a, b) => a.id - b.id);
+  children.sort((a, b) => a.id - b.id);
   return { referrals, children };
 }
 
