@@ -6,6 +6,7 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { BOOLEAN_REFERRAL_FIELDS } from '../cases/types.js';
 import { CHILD_TABLE_COLUMNS, COLUMNS, COLUMN_NAMES, REFERRAL_CHILD_COLUMNS, REFERRAL_TABLE_COLUMNS } from './columns.js';
+import { neutraliseFormula } from '../common/spreadsheet.js';
 
 // Every referral × child as interchange rows: the data lead's child-level backup, and the
 // file an import reads back. Contains names: never for aggregate outputs.
@@ -16,14 +17,8 @@ const yn = (v: unknown) => (v === null || v === undefined ? '' : v ? 'Y' : 'N');
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const BOOLEANS = new Set<string>([...BOOLEAN_REFERRAL_FIELDS, 'disability_self_reported']);
 
-/**
- * Text a spreadsheet would take for a formula (= + - @, or a leading tab or carriage
- * return) gets a leading apostrophe, so opening the export never runs anything.
- * The import takes the apostrophe off again (validate.ts unescapeCell).
- */
-export function neutralise(s: string): string {
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-}
+/** The import takes the neutralising apostrophe off again (validate.ts unescapeCell). */
+export const neutralise = (s: string): string => neutraliseFormula(s) as string;
 
 /** The header row: every column, in the spec's order. */
 export const exportHeader = (): string[] => [...COLUMN_NAMES];
