@@ -1,11 +1,10 @@
 // npm run create-user -- --email a@b.gov.uk --name "A Person" [--role admin] [--team T]
 // The password is read from standard input when piped, or generated and printed once.
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.js';
-import { createDb, migrateLatest } from '../db/connection.js';
+import { runMain, withDatabase } from './cli.js';
 import { createUser } from '../server/auth/users.js';
 import { generatePassword, passwordProblem } from '../server/auth/passwords.js';
-import { isRole } from '../server/auth/roles.js';
+import { isRole, type Role } from '../server/auth/roles.js';
 import { auditEvent } from '../server/audit/audit.js';
 
 async function readStdin(): Promise<string> {
@@ -25,21 +24,14 @@ async function main() {
   const password = piped || generatePassword();
   const problem = passwordProblem(password);
   if (problem) throw new Error(problem);
-  const config = loadConfig();
-  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: config.databaseFile });
-  try {
-    await migrateLatest(db);
-    if (await db('users').where({ email: values.email.trim().toLowerCase() }).first()) throw new Error(`A user with email ${values.email} already exists`);
-    const id = await createUser(db, { email: values.email, name: values.name, role: values.role, team: values.team ?? null, password });
+  const { email, name, role, team } = values as { email: string; name: string; role: Role; team?: string };
+  await withDatabase(async (db) => {
+    if (await db('users').where({ email: email.trim().toLowerCase() }).first()) throw new Error(`A user with email ${values.email} already exists`);
+    const id = await createUser(db, { email, name, role, team: team ?? null, password });
     await auditEvent(db, null, 'create-user-cli', 'user', `user ${id} (${values.role})`);
     console.log(`Created ${values.role} ${values.email}`);
     if (!piped) console.log(`Password (shown once): ${password}`);
-  } finally {
-    await db.destroy();
-  }
+  });
 }
 
-main().catch((e) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+runMain(main);

@@ -2,8 +2,7 @@
 // Every referral × child as an interchange file: CSV or .xlsx, by FILE's extension.
 // Child-level personal data: keep the file secure.
 import fs from 'node:fs';
-import { loadConfig } from '../server/config.js';
-import { createDb, migrateLatest } from '../db/connection.js';
+import { runMain, withDatabase } from './cli.js';
 import { writeCsv, writeXlsx } from '../server/interchange/index.js';
 import { auditEvent } from '../server/audit/audit.js';
 
@@ -13,10 +12,7 @@ async function main(): Promise<number> {
     console.error('Usage: npm run export-cases -- FILE.csv | FILE.xlsx');
     return 2;
   }
-  const config = loadConfig();
-  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: config.databaseFile });
-  try {
-    await migrateLatest(db);
+  return withDatabase(async (db) => {
     const kind = /\.xlsx$/i.test(file) ? 'xlsx' : 'csv';
     const out = fs.createWriteStream(file, { mode: 0o600 });
     const finished = new Promise<void>((resolve, reject) => {
@@ -28,15 +24,7 @@ async function main(): Promise<number> {
     await auditEvent(db, null, 'export', 'interchange', `all cases, child level (${kind}, command line)`);
     console.log(`Exported to ${file}`);
     return 0;
-  } finally {
-    await db.destroy();
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  },
-);
+runMain(main);

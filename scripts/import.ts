@@ -4,8 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.js';
-import { createDb, migrateLatest } from '../db/connection.js';
+import { runMain, withDatabase } from './cli.js';
 import { importInterchange, type ImportSummary, type Problem } from '../server/interchange/index.js';
 
 function printSummary(s: ImportSummary, dryRun: boolean) {
@@ -31,10 +30,7 @@ async function main(): Promise<number> {
   const file = positionals[0];
   const content = fs.readFileSync(file);
   const dryRun = !!values['dry-run'];
-  const config = loadConfig();
-  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: config.databaseFile });
-  try {
-    await migrateLatest(db);
+  return withDatabase(async (db) => {
     const started = Date.now();
     const result = await importInterchange(db, content, { filename: path.basename(file), userId: null, dryRun });
     printSummary(result.summary, dryRun || !result.applied);
@@ -45,15 +41,7 @@ async function main(): Promise<number> {
     if (dryRun) console.log('Dry run: nothing has been written.');
     else console.log(result.applied ? `Imported in ${((Date.now() - started) / 1000).toFixed(1)} s.` : 'Everything in the file is already recorded: nothing changed.');
     return 0;
-  } finally {
-    await db.destroy();
-  }
+  });
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  },
-);
+runMain(main);

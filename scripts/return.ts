@@ -3,29 +3,22 @@
 // figures do not reconcile.
 import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../server/config.js';
-import { createDb, migrateLatest } from '../db/connection.js';
+import { runMain, withDatabase } from './cli.js';
 import { buildReturn, returnWorkbook, DEFAULT_MAPPING } from '../server/annual-return/return-service.js';
 import { auditEvent } from '../server/audit/audit.js';
 
-const { values } = parseArgs({ options: { year: { type: 'string' }, out: { type: 'string' }, mapping: { type: 'string' } } });
-if (!values.year || !/^\d{4}$/.test(values.year) || !values.out) {
-  console.error('Usage: npm run return -- --year 2023 --out FILE.xlsx [--mapping FILE.map.json]');
-  process.exit(2);
-}
-const config = loadConfig();
-const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: config.databaseFile });
-try {
-  await migrateLatest(db);
-  const started = performance.now();
-  const built = await buildReturn(db, Number(values.year));
-  await fs.writeFile(values.out, await returnWorkbook(built, values.mapping ?? DEFAULT_MAPPING));
-  await auditEvent(db, null, 'export', 'annual-return', `year ${built.ret.period.label} (command line)`);
-  const p = built.ret.populations;
-  console.log(`Wrote ${values.out}: ${built.ret.period.label}, ${p.referred.fgcs} referrals, ${p.referred.children} children, ${p.tookPlace.fgcs} FGCs held (${Math.round(performance.now() - started)} ms)`);
-} catch (e) {
-  console.error(e instanceof Error ? e.message : e);
-  process.exitCode = 1;
-} finally {
-  await db.destroy();
-}
+runMain(async () => {
+  const { values } = parseArgs({ options: { year: { type: 'string' }, out: { type: 'string' }, mapping: { type: 'string' } } });
+  if (!values.year || !/^\d{4}$/.test(values.year) || !values.out) {
+    console.error('Usage: npm run return -- --year 2023 --out FILE.xlsx [--mapping FILE.map.json]');
+    return 2;
+  }
+  await withDatabase(async (db) => {
+    const started = performance.now();
+    const built = await buildReturn(db, Number(values.year));
+    await fs.writeFile(values.out!, await returnWorkbook(built, values.mapping ?? DEFAULT_MAPPING));
+    await auditEvent(db, null, 'export', 'annual-return', `year ${built.ret.period.label} (command line)`);
+    const p = built.ret.populations;
+    console.log(`Wrote ${values.out}: ${built.ret.period.label}, ${p.referred.fgcs} referrals, ${p.referred.children} children, ${p.tookPlace.fgcs} FGCs held (${Math.round(performance.now() - started)} ms)`);
+  });
+});

@@ -1,14 +1,8 @@
 // Building breakdown tables: a tally of ids by code, then rows in code-list order.
 // Nothing is dropped: codes missing from the list get their own row, blanks go to "Not recorded".
 
-export interface CodeEntry {
-  code: string;
-  label: string;
-  group?: string | null;
-  retired?: boolean;
-}
-/** Keyed by list name as in db/seed/code-lists.ts; may include retired and local codes. */
-export type CodeLists = Record<string, CodeEntry[]>;
+import type { CodeEntry, CodeLists } from '../codes/code-lists.js';
+export type { CodeEntry, CodeLists };
 
 export type BreakdownUnit = 'children' | 'fgcs';
 
