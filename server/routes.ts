@@ -5,6 +5,7 @@ import { homeFor, type Role } from './auth/roles.js';
 import { casesRoutes } from './cases/routes.js';
 import { adminRoutes } from './admin/routes.js';
 import { returnRoutes } from './annual-return/routes.js';
+import { qualityRoutes } from './quality/routes.js';
 import { interchangeRoutes } from './interchange/routes.js';
 
 export function routes(services: Services): Router {
@@ -13,6 +14,7 @@ export function routes(services: Services): Router {
   router.use(casesRoutes(services));
   router.use(adminRoutes(services));
   router.use(returnRoutes(services));
+  router.use(qualityRoutes(services));
   router.use(interchangeRoutes(services));
   return router;
 }

@@ -51,6 +51,13 @@ const ROUTES: [string, string, Need][] = [
   ['GET', '/admin/settings', 'admin'],
   ['POST', '/admin/settings', 'admin'],
   ['GET', '/admin/retention', 'admin'],
+  ['GET', '/admin/merges', 'admin'],
+  ['POST', '/admin/merges/:id/undo', 'admin'],
+  ['GET', '/quality', 'insight'],
+  ['GET', '/quality/report.xlsx', 'insight'],
+  ['GET', '/quality/:rule', 'insight'],
+  ['GET', '/children/:id/merge', 'cases'],
+  ['POST', '/children/:id/merge', 'cases'],
   ['POST', '/admin/retention/purge', 'admin'],
   ['GET', '/returns', 'returns'],
   ['GET', '/imports/interchange', 'returns'],
@@ -93,6 +100,8 @@ function concrete(path: string): string {
   if (path.startsWith('/children/:id')) return path.replace(':id', ids.childId);
   if (path.startsWith('/referrals/:id')) return path.replace(':id', ids.referralId).replace(':stage', 'offer');
   if (path.startsWith('/admin/users/:id')) return path.replace(':id', ids.userId);
+  if (path.startsWith('/admin/merges/:id')) return path.replace(':id', '999999');
+  if (path.startsWith('/quality/:rule')) return '/quality/stage-order';
   if (path.startsWith('/imports/interchange/:id')) return path.replace(':id', '1');
   if (path.startsWith('/returns/:year/figures')) return '/returns/2024/figures?population=referred&unit=fgcs';
   return path.replace(':list', 'sex').replace(':code', 'U').replace(':year', '2024');

@@ -37,7 +37,9 @@ export async function purge(db: Knex, userId: number, cutoff: string): Promise<P
   return db.transaction(async (trx) => {
     const plan = await planPurge(trx, cutoff);
     const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / 500) }, (_, i) => xs.slice(i * 500, i * 500 + 500));
+    for (const ids of chunks(plan.familyIds)) await trx('child_merges').whereIn('family_id', ids).delete();
     for (const ids of chunks(plan.referralIds)) {
+      await trx('child_merge_links').whereIn('referral_id', ids).delete();
       for (const table of ['referral_children', 'referral_plan_content', 'review_conferences']) await trx(table).whereIn('referral_id', ids).delete();
       await trx('referrals').whereIn('id', ids).delete();
       await trx('audit_log').whereIn('referral_id', ids).update({ old_value: null, new_value: null });
