@@ -17,6 +17,9 @@ export interface ChartText {
   desc: string;
 }
 
+/** "Referred" -> "referred", but "FGCs" stays "FGCs". */
+export const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const n = (x: number) => (Math.round(x * 10) / 10).toString();
 
@@ -131,7 +134,7 @@ export function barChart(input: BarChartInput): string {
       const st = STYLES[si % STYLES.length];
       if (v !== null && w > 0) out += `<rect x="${labelWidth}" y="${by}" width="${n(w)}" height="${barHeight}" fill="${fillFor(input.id, si)}" stroke="${st.colour}" stroke-width="1"/>`;
       const text = v === null ? 'no figure' : format(v);
-      const who = series.length > 1 ? ` ${s.name.toLowerCase()}` : '';
+      const who = series.length > 1 ? ` ${lowerFirst(s.name)}` : '';
       out += `<text x="${n(labelWidth + w + 6)}" y="${by + barHeight - 4}" class="app-chart__value">${esc(text + who)}</text>`;
     });
     y += gh + groupGap;
@@ -193,12 +196,14 @@ export function lineChart(input: LineChartInput): string {
     }
     if (d) out += `<path d="${d}" fill="none" stroke="${st.colour}" stroke-width="3"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''}/>`;
     for (const p of pts) if (p) out += marker(st.marker, p[0], p[1], st.colour);
-    const lastIndex = s.values.map((v, i) => (v === null ? -1 : i)).filter((i) => i >= 0).pop();
-    if (lastIndex !== undefined) {
-      const v = s.values[lastIndex]!;
-      out += `<text x="${n(x(lastIndex) + 10)}" y="${n(y(v) + 5 + si * 4)}" class="app-chart__value">${esc(`${s.name}: ${format(v)}`)}</text>`;
-    }
   });
+  // each line named at its last point, the names moved apart so they never overlap
+  const ends = series.flatMap((s) => {
+    const last = s.values.map((v, i) => (v === null ? -1 : i)).filter((i) => i >= 0).pop();
+    return last === undefined ? [] : [{ x: x(last) + 10, y: y(s.values[last]!) + 5, text: `${s.name}: ${format(s.values[last]!)}` }];
+  }).sort((a, b) => a.y - b.y);
+  for (let i = 1; i < ends.length; i++) if (ends[i].y - ends[i - 1].y < 15) ends[i].y = ends[i - 1].y + 15;
+  for (const e of ends) out += `<text x="${n(e.x)}" y="${n(e.y)}" class="app-chart__value">${esc(e.text)}</text>`;
   return out + '</svg>';
 }
 

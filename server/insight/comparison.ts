@@ -50,7 +50,7 @@ export function parseComparisonCsv(text: string, codes: CodeLists): { rows: Comp
   if (!body.trim()) return { rows: [], problems: [{ row: null, message: 'The file is empty' }] };
   let parsed: { record: string[]; info: { lines: number } }[];
   try {
-    parsed = parse(body, { relax_column_count: true, skip_empty_lines: true, skip_records_with_empty_values: true, trim: true, info: true }) as unknown as typeof parsed;
+    parsed = parse(body, { record_delimiter: ['\r\n', '\n', '\r'], relax_column_count: true, skip_empty_lines: true, skip_records_with_empty_values: true, trim: true, info: true }) as unknown as typeof parsed;
   } catch (e) {
     const line = (e as { lines?: number }).lines;
     return { rows: [], problems: [{ row: line ?? null, message: `The file could not be read as CSV${line ? ` at row ${line}` : ''}: check the quotation marks and commas` }] };

@@ -1,5 +1,5 @@
 // The chart for each insight figure, drawn from the same table the page shows.
-import { barChart, lineChart, type Series } from './charts.js';
+import { barChart, lineChart, lowerFirst, type Series } from './charts.js';
 import { formatCell, type InsightTable } from './tables.js';
 
 const count = (v: number) => formatCell(v, 'count');
@@ -11,7 +11,7 @@ const body = (t: InsightTable) => t.rows.filter((r) => !r.total);
 
 function describe(categories: string[], series: Series[], format: (v: number) => string): string {
   return categories
-    .map((c, i) => `${c}: ${series.map((s) => `${s.values[i] === null ? 'no figure' : format(s.values[i]!)}${series.length > 1 ? ` ${s.name.toLowerCase()}` : ''}`).join(', ')}`)
+    .map((c, i) => `${c}: ${series.map((s) => `${s.values[i] === null ? 'no figure' : format(s.values[i]!)}${series.length > 1 ? ` ${lowerFirst(s.name)}` : ''}`).join(', ')}`)
     .join('; ');
 }
 

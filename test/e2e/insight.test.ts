@@ -1,0 +1,139 @@
+import type { Server } from 'node:http';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { createTestApp, PASSWORD, type TestApp } from '../support/app.js';
+import { registeredRoutes } from '../support/routes.js';
+import { loadDemoData } from '../../server/demo/load.js';
+import { comparisonUploadParser, insightRoutes, INSIGHT_PAGES } from '../../server/insight/routes.js';
+import { financialYearOf } from '../../server/insight/period.js';
+import { todayIso } from '../../server/common/dates.js';
+import { axe, closeServer, launchBrowser, listen } from './browser.js';
+
+// A manager opens every insight page in a real browser, on the demo data (300 referrals),
+// and each page passes axe (WCAG 2.1 A and AA); so do the comparison population page with
+// errors and the equity page comparing with an upload. The pages also work with JavaScript off.
+
+let t: TestApp;
+let server: Server;
+let baseUrl: string;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+const SAMPLE = fs.readFileSync(new URL('../fixtures/comparison-population-sample.csv', import.meta.url), 'utf8');
+const lastYear = financialYearOf(todayIso()) - 1;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  if (!registeredRoutes(t.app).includes('GET /insight')) {
+    // until the app mounts them itself: the upload parser before CSRF, the routes before the 404
+    const stack = (t.app as any).router.stack as any[];
+    t.app.use(comparisonUploadParser);
+    const parser = stack.pop();
+    t.app.use(insightRoutes(t.services));
+    const routes = stack.pop();
+    stack.splice(stack.findIndex((l) => l.name === 'csrfSynchronisedProtection'), 0, parser);
+    stack.splice(stack.length - 2, 0, routes);
+  }
+  await loadDemoData(t.testDb.db, { referrals: 300, seed: 'insight-e2e' });
+  ({ server, baseUrl } = await listen(t.app));
+  browser = await launchBrowser();
+  context = await browser.newContext({ baseURL: baseUrl });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await closeServer(server);
+  await t?.close();
+});
+
+async function signInAs(email: string) {
+  await context.clearCookies();
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.getByRole('button', { name: 'Sign in' }).click()]);
+}
+
+async function checkAccessibility(where: string) {
+  const { violations, summary } = await axe(page, where);
+  expect.soft(violations, summary).toEqual([]);
+}
+
+const h1 = async () => ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
+
+describe('insight pages in the browser', () => {
+  it('a manager opens each page, with charts and tables, and each passes axe', async () => {
+    await signInAs(t.users.manager.email);
+    for (const p of INSIGHT_PAGES) {
+      const started = Date.now();
+      const res = await page.goto(`${p.path}?year=${lastYear}`);
+      if (process.env.E2E_TIMING) console.log(p.path, Date.now() - started, 'ms');
+      expect(res?.status(), p.path).toBe(200);
+      expect(await h1()).toBe(p.title);
+      expect(await page.locator('svg[role="img"]').count(), p.path).toBeGreaterThan(0);
+      expect(await page.locator('table.govuk-table').count(), p.path).toBeGreaterThan(0);
+      await checkAccessibility(p.title);
+    }
+  }, 240_000);
+
+  it('moves between pages keeping the period, and changes the period and filters with the form', async () => {
+    await page.goto(`/insight?year=${lastYear}&quarter=2`);
+    await Promise.all([page.waitForNavigation(), page.getByRole('navigation', { name: 'Insight pages' }).getByRole('link', { name: 'Timeliness' }).click()]);
+    expect(new URL(page.url()).searchParams.get('quarter')).toBe('2');
+    await page.getByText('Change the period and filters').click();
+    await page.getByLabel('Coordinator team').selectOption({ index: 1 });
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Show figures' }).click()]);
+    expect(new URL(page.url()).searchParams.get('team')).toBeTruthy();
+    expect(await page.getByText(/coordinator team: /).count()).toBeGreaterThan(0);
+    await checkAccessibility('timeliness, filtered');
+  }, 120_000);
+
+  it('work without JavaScript: charts are drawn on the server, the picker is a plain form', async () => {
+    const noJs = await browser.newContext({ baseURL: baseUrl, javaScriptEnabled: false });
+    try {
+      await noJs.addCookies(await context.cookies());
+      const p = await noJs.newPage();
+      await p.goto(`/insight/trends`);
+      expect(await p.locator('svg[role="img"] title').first().textContent()).toBe('Referrals and conferences by month');
+      await p.getByText('Change the filters').click(); // a native <details>
+      await Promise.all([p.waitForNavigation(), p.getByRole('button', { name: 'Show figures' }).click()]);
+      expect(new URL(p.url()).pathname).toBe('/insight/trends');
+    } finally {
+      await noJs.close();
+    }
+  }, 60_000);
+
+  it('explains a wrong date with an error summary that passes axe', async () => {
+    await page.goto('/insight/refusals?from-day=31&from-month=2&from-year=2025&to-day=1&to-month=1&to-year=2025&by=sex');
+    expect(await page.title()).toMatch(/^Error: Why FGCs do not happen/);
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain('Start date must be a real date');
+    await checkAccessibility('refusals with a date error');
+  }, 120_000);
+
+  it('a data lead uploads a comparison population (with a mistake first) and the equity page compares with it', async () => {
+    await signInAs(t.users.data_lead.email);
+    await page.goto('/insight/comparison');
+    await checkAccessibility('comparison populations');
+    await page.getByLabel('Name').fill('Area population 0-17');
+    await page.getByLabel('Or paste the figures').fill('characteristic,category_code,count\nsex,F,ten\nsex,X,3\n');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Check and save' }).click()]);
+    expect(await page.locator('.govuk-error-summary').textContent()).toContain('The figures have 2 problems');
+    expect(await page.getByText('Row 3: category_code "X" is not a sex category').count()).toBe(1);
+    await checkAccessibility('comparison population with errors');
+
+    await page.getByLabel('Or paste the figures').fill(SAMPLE);
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Check and save' }).click()]);
+    expect(await page.locator('.govuk-notification-banner').textContent()).toContain('The comparison population has been saved');
+    await checkAccessibility('comparison population saved');
+
+    await page.goto(`/insight/equity?year=${lastYear}`);
+    expect(await page.getByText('Compared with').first().textContent()).toContain('Area population 0-17');
+    expect(await page.getByRole('columnheader', { name: 'Referred index' }).count()).toBeGreaterThan(0);
+    await checkAccessibility('equity compared with an upload');
+  }, 240_000);
+});
