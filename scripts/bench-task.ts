@@ -10,6 +10,7 @@ import { runQuality } from '../server/quality/report.js';
 import { importInterchange } from '../server/interchange/index.js';
 import { exportHeader, exportRows } from '../server/interchange/export.js';
 import { migrateLatest } from '../db/connection.js';
+import { isDeliberateProblemRef } from '../server/demo/generate.js';
 
 const { values } = parseArgs({ options: { task: { type: 'string' }, year: { type: 'string' }, file: { type: 'string' } } });
 const db = createDb({ databaseUrl: process.env.DATABASE_URL, sqliteFile: process.env.DATABASE_FILE });
@@ -39,7 +40,9 @@ const tasks: Record<string, () => Promise<string>> = {
   /** Writes the first 50,000 interchange rows of the benchmark database to a CSV (not timed as the import). */
   async 'import-prep'() {
     const rows: string[][] = [];
+    const ref = exportHeader().indexOf('referral_ref');
     for await (const row of exportRows(db)) {
+      if (isDeliberateProblemRef(row[ref])) continue; // the demo's deliberately inconsistent rows would (rightly) refuse the import
       rows.push(row);
       if (rows.length >= 50_000) break;
     }
