@@ -14,6 +14,7 @@ import { healthRoutes } from './health.js';
 import { authRoutes } from './auth/routes.js';
 import { routes } from './routes.js';
 import { interchangeUploadParser } from './interchange/routes.js';
+import { comparisonUploadParser } from './insight/routes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,7 +48,9 @@ export function createApp(services: Services) {
     res.locals.currentPath = req.path;
     next();
   });
-  app.use(interchangeUploadParser); // multipart bodies must be parsed before the CSRF check reads the token
+  // multipart bodies must be parsed before the CSRF check reads the token
+  app.use(interchangeUploadParser);
+  app.use(comparisonUploadParser);
   app.use(setUpCsrf());
   app.use(authRoutes(services));
   app.use(routes(services));

@@ -7,6 +7,7 @@ import { adminRoutes } from './admin/routes.js';
 import { returnRoutes } from './annual-return/routes.js';
 import { qualityRoutes } from './quality/routes.js';
 import { interchangeRoutes } from './interchange/routes.js';
+import { insightRoutes } from './insight/routes.js';
 
 export function routes(services: Services): Router {
   const router = Router();
@@ -16,5 +17,6 @@ export function routes(services: Services): Router {
   router.use(returnRoutes(services));
   router.use(qualityRoutes(services));
   router.use(interchangeRoutes(services));
+  router.use(insightRoutes(services));
   return router;
 }

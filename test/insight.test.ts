@@ -4,13 +4,11 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import type { Knex } from 'knex';
 import { createTestApp, signIn, type Agent, type TestApp } from './support/app.js';
-import { registeredRoutes } from './support/routes.js';
 import { createUser } from '../server/auth/users.js';
 import { loadReferral, updateReferral } from '../server/cases/referrals-repository.js';
 import { computeReturn } from '../server/annual-return/counting.js';
 import { loadCaseData } from '../server/annual-return/return-data.js';
 import { loadCodeLists } from '../server/codes/code-lists.js';
-import { comparisonUploadParser, insightRoutes } from '../server/insight/routes.js';
 import { insightService, lastDueConference } from '../server/insight/service.js';
 import { loadInsightCases } from '../server/insight/data.js';
 import { dueOutcomes } from '../server/insight/outcomes.js';
@@ -25,18 +23,6 @@ import { TODAY, YEAR, pureWorld, seedWorld } from '../server/insight/test-world.
 const SAMPLE = fs.readFileSync(new URL('./fixtures/comparison-population-sample.csv', import.meta.url), 'utf8');
 const NO_FILTERS = { stage: '', source: '', team: '' };
 
-/** Until the app mounts the insight routes itself, put them where app.ts will: parser before CSRF, routes before the 404. */
-function wire(t: TestApp) {
-  if (registeredRoutes(t.app).includes('GET /insight')) return;
-  const stack = (t.app as any).router.stack as any[];
-  t.app.use(comparisonUploadParser);
-  const parser = stack.pop();
-  t.app.use(insightRoutes(t.services));
-  const routes = stack.pop();
-  stack.splice(stack.findIndex((l) => l.name === 'csrfSynchronisedProtection'), 0, parser);
-  stack.splice(stack.length - 2, 0, routes);
-}
-
 let t: TestApp;
 let db: Knex;
 let manager: Agent;
@@ -46,7 +32,6 @@ let ids: Awaited<ReturnType<typeof seedWorld>>;
 beforeAll(async () => {
   t = await createTestApp();
   db = t.testDb.db;
-  wire(t);
   const south = await createUser(db, { email: 'south@council.example', name: 'South coordinator', role: 'coordinator', team: 'South team', password: null });
   ids = await seedWorld(db, { R6: south, R1: t.users.coordinator.id });
   manager = await signIn(t.app, t.users.manager.email);

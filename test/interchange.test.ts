@@ -11,9 +11,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { Knex } from 'knex';
 import { createTestApp, signIn, type Agent, type TestApp } from './support/app.js';
 import { createTestDb, type TestDb } from './support/db.js';
-import { registeredRoutes } from './support/routes.js';
 import { exportCsv, exportXlsx, importInterchange } from '../server/interchange/index.js';
-import { interchangeRoutes, interchangeUploadParser } from '../server/interchange/routes.js';
 
 const run = promisify(execFile);
 const FIXTURE = fs.readFileSync(new URL('./fixtures/interchange-small.csv', import.meta.url));

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as m001 from './001_initial.js';
 import * as m002 from './002_rate_limits.js';
 import * as m003 from './003_import_uploads.js';
+import * as m004 from './004_comparison_populations.js';
 import * as m005 from './005_child_merges.js';
 
 // Migrations are listed here (not discovered on disk) so they run the same under tsx,
@@ -10,6 +11,7 @@ const migrations: Record<string, Knex.Migration> = {
   '001_initial': m001,
   '002_rate_limits': m002,
   '003_import_uploads': m003,
+  '004_comparison_populations': m004,
   '005_child_merges': m005,
 };
 

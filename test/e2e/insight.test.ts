@@ -3,9 +3,8 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestApp, PASSWORD, type TestApp } from '../support/app.js';
-import { registeredRoutes } from '../support/routes.js';
 import { loadDemoData } from '../../server/demo/load.js';
-import { comparisonUploadParser, insightRoutes, INSIGHT_PAGES } from '../../server/insight/routes.js';
+import { INSIGHT_PAGES } from '../../server/insight/routes.js';
 import { financialYearOf } from '../../server/insight/period.js';
 import { todayIso } from '../../server/common/dates.js';
 import { axe, closeServer, launchBrowser, listen } from './browser.js';
@@ -26,16 +25,6 @@ const lastYear = financialYearOf(todayIso()) - 1;
 
 beforeAll(async () => {
   t = await createTestApp();
-  if (!registeredRoutes(t.app).includes('GET /insight')) {
-    // until the app mounts them itself: the upload parser before CSRF, the routes before the 404
-    const stack = (t.app as any).router.stack as any[];
-    t.app.use(comparisonUploadParser);
-    const parser = stack.pop();
-    t.app.use(insightRoutes(t.services));
-    const routes = stack.pop();
-    stack.splice(stack.findIndex((l) => l.name === 'csrfSynchronisedProtection'), 0, parser);
-    stack.splice(stack.length - 2, 0, routes);
-  }
   await loadDemoData(t.testDb.db, { referrals: 300, seed: 'insight-e2e' });
   ({ server, baseUrl } = await listen(t.app));
   browser = await launchBrowser();
