@@ -31,3 +31,22 @@ describe('the insight cache', () => {
     expect(await c.get('c', 'v', async () => 'nope')).toBe('c');
   });
 });
+
+describe('the data version', () => {
+  it('changes with case data, not with signing in or downloading', async () => {
+    const { createTestDb } = await import('../../test/support/db.js');
+    const { auditEvent } = await import('../audit/audit.js');
+    const { dataVersion } = await import('./cache.js');
+    const t = await createTestDb();
+    try {
+      const v0 = await dataVersion(t.db);
+      await auditEvent(t.db, null, 'sign-in', 'user');
+      await auditEvent(t.db, null, 'export', 'insight', 'funnel');
+      expect(await dataVersion(t.db)).toBe(v0);
+      await auditEvent(t.db, null, 'update', 'code_list:sex', 'U');
+      expect(await dataVersion(t.db)).not.toBe(v0);
+    } finally {
+      await t.destroy();
+    }
+  });
+});

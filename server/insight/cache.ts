@@ -41,14 +41,18 @@ export class LruCache<V> {
   }
 }
 
+/** Audit actions that change nothing the insight pages count (signing in, downloads). */
+export const NOT_DATA_CHANGES = ['sign-in', 'sign-in-failed', 'sign-in-refused', 'sign-out', 'export', 'reset-password'];
+
 /**
- * The data version: the newest audit row, and the newest referral, child, review and comparison
- * population (in case rows were written without an audit row). Primary-key lookups only.
+ * The data version: the newest audit row recording a change (not a sign-in or a download),
+ * and the newest referral, child, review and comparison population (in case rows were written
+ * without an audit row). Walks primary keys from the end only.
  */
 export async function dataVersion(db: Knex): Promise<string> {
   const row = await db
     .select(
-      db('audit_log').max('id').as('a'),
+      db('audit_log').select('id').whereNotIn('action', NOT_DATA_CHANGES).orderBy('id', 'desc').limit(1).as('a'),
       db('referrals').max('id').as('r'),
       db('children').max('id').as('c'),
       db('review_conferences').max('id').as('v'),

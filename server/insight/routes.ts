@@ -74,16 +74,7 @@ export function insightRoutes(services: Services): Router {
     setImmediate(() => service.warm(b, sel, today).catch((e) => services.logger.warn({ err: { message: (e as Error).message } }, 'insight warm-up failed')));
   };
   if (background) {
-    setTimeout(async () => {
-      try {
-        const today = todayIso();
-        const b = await service.basicsNow();
-        const period = parsePeriod({}, today).period!;
-        warm(b, { period, filters: { stage: '', source: '', team: '' } }, today);
-      } catch (e) {
-        services.logger.warn({ err: { message: (e as Error).message } }, 'insight warm-up failed');
-      }
-    }, 1000).unref();
+    setTimeout(() => service.warmDefault().catch((e) => services.logger.warn({ err: { message: (e as Error).message } }, 'insight warm-up failed')), 1000).unref();
   }
   const router = Router();
   const insight = requirePermission('insight');

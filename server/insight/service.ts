@@ -2,12 +2,12 @@
 // selection, counts it with the pure modules, and keeps the results until the data changes.
 import type { Knex } from 'knex';
 import { loadCodeLists, type CodeLists } from '../codes/code-lists.js';
-import { addMonths } from '../common/dates.js';
+import { addMonths, todayIso } from '../common/dates.js';
 import { countPeriod, type CaseData } from './common.js';
 import { LruCache, dataVersion } from './cache.js';
 import { applyFilters, earliestReferralDate, loadInsightCases, loadTeams } from './data.js';
 import { filterOptions, type FilterOptions, type Filters } from './filters.js';
-import type { Period } from './period.js';
+import { parsePeriod, type Period } from './period.js';
 import { funnelFigures } from './funnel.js';
 import { refusalFigures, type RefusalDimension } from './refusals.js';
 import { equityFigures, equityTable, type EquityDimension } from './equity.js';
@@ -57,7 +57,7 @@ export function insightService(db: Knex): InsightService {
 
 export class InsightService {
   private readonly data = new LruCache<CaseData>(2);
-  private readonly warmed = new Set<string>();
+  private readonly warmed = new Map<string, Promise<void>>();
   private readonly pages = new LruCache<unknown>(100);
   private readonly basics = new LruCache<Omit<Basics, 'version'>>(1);
 
@@ -146,25 +146,36 @@ export class InsightService {
    * Works out every page for a selection in the background, one after another, so moving
    * between the pages is quick: done once per selection and data version.
    */
-  async warm(b: Basics, sel: Selection, today: string): Promise<void> {
+  warm(b: Basics, sel: Selection, today: string): Promise<void> {
     const key = `${b.version}|${sel.period.from}|${sel.period.to}|${filterKey(sel.filters)}|${today}`;
-    if (this.warmed.has(key)) return;
+    const running = this.warmed.get(key);
+    if (running) return running;
     if (this.warmed.size > 200) this.warmed.clear();
-    this.warmed.add(key);
-    const comparisons = await this.comparisons();
-    const steps: (() => Promise<unknown>)[] = [
-      () => this.funnel(b, sel),
-      () => this.refusals(b, sel, 'stageOffered'),
-      () => this.equity(b, sel, comparisons[0]?.id ?? null),
-      () => this.timeliness(b, sel),
-      () => this.plans(b, sel),
-      () => this.outcomes(b, sel, today),
-      () => this.trends(b, sel.filters, today),
-    ];
-    for (const step of steps) {
-      await new Promise((resolve) => setImmediate(resolve));
-      await step();
-    }
+    const work = (async () => {
+      const comparisons = await this.comparisons();
+      const steps: (() => Promise<unknown>)[] = [
+        () => this.funnel(b, sel),
+        () => this.refusals(b, sel, 'stageOffered'),
+        () => this.equity(b, sel, comparisons[0]?.id ?? null),
+        () => this.timeliness(b, sel),
+        () => this.plans(b, sel),
+        () => this.outcomes(b, sel, today),
+        () => this.trends(b, sel.filters, today),
+      ];
+      for (const step of steps) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await step();
+      }
+    })();
+    this.warmed.set(key, work);
+    work.catch(() => this.warmed.delete(key));
+    return work;
+  }
+
+  /** Works out every page for the current financial year with no filters (what the pages show first). */
+  async warmDefault(today = todayIso()): Promise<void> {
+    const b = await this.basicsNow();
+    await this.warm(b, { period: parsePeriod({}, today).period!, filters: { stage: '', source: '', team: '' } }, today);
   }
 
   /** How many outcomes are due and not recorded (all FGCs held up to today), and the oldest of them. */
