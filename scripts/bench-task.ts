@@ -33,6 +33,40 @@ async function freshImportDb() {
 }
 
 const tasks: Record<string, () => Promise<string>> = {
+  /** Each insight page rendered through the real app (HTTP in-process), as a manager: median of 5 after one warm-up. */
+  async insight() {
+    const { default: request } = await import('supertest');
+    const { createApp } = await import('../server/app.js');
+    const { createServices } = await import('../server/services.js');
+    const { loadConfig } = await import('../server/config.js');
+    const { createLogger } = await import('../server/logger.js');
+    const { createUser } = await import('../server/auth/users.js');
+    const { INSIGHT_PAGES } = await import('../server/insight/routes.js');
+    const email = 'bench-manager@bench.invalid';
+    if (!(await db('users').where({ email }).first())) await createUser(db, { email, name: 'Bench manager', role: 'manager', password: 'benchmark password only' });
+    const app = createApp(createServices(db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' } as any), createLogger('silent')));
+    const agent = request.agent(app);
+    const page = await agent.get('/sign-in');
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    await agent.post('/sign-in').type('form').send({ _csrf: token, email, password: 'benchmark password only' });
+    const lines: string[] = [];
+    for (const p of INSIGHT_PAGES) {
+      const url = `${p.path}?year=${values.year}`;
+      const first = performance.now();
+      const warm = await agent.get(url);
+      if (warm.status !== 200) throw new Error(`${url} answered ${warm.status}`);
+      const firstMs = performance.now() - first;
+      const times: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        await agent.get(url);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      lines.push(`    ${p.title.padEnd(26)} first ${Math.round(firstMs)} ms, then median ${Math.round(times[2])} ms`);
+    }
+    return lines.join('\n');
+  },
   async quality() {
     const report = await runQuality(db);
     return `${report.issues.length.toLocaleString()} issues from ${report.counts.length} rules`;
