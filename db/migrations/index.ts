@@ -4,6 +4,7 @@ import * as m002 from './002_rate_limits.js';
 import * as m003 from './003_import_uploads.js';
 import * as m004 from './004_comparison_populations.js';
 import * as m005 from './005_child_merges.js';
+import * as m006 from './006_tracker_mappings.js';
 
 // Migrations are listed here (not discovered on disk) so they run the same under tsx,
 // vitest and any bundler. Append new ones; never edit one that has shipped.
@@ -13,6 +14,7 @@ const migrations: Record<string, Knex.Migration> = {
   '003_import_uploads': m003,
   '004_comparison_populations': m004,
   '005_child_merges': m005,
+  '006_tracker_mappings': m006,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

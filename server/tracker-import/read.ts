@@ -1,0 +1,154 @@
+import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
+import { InterchangeReadError, detectFormat, readRows, type FileFormat } from '../interchange/read.js';
+
+// Reads a tracker spreadsheet (CSV, or the first sheet of an .xlsx workbook) into rows of
+// text by sheet position, plus the workbook's merged cells. A merged range's value is
+// copied into every cell of the range, so a group heading merged across three columns
+// heads all three, and a family reference merged down two children's rows is on both.
+
+export { InterchangeReadError as TrackerReadError } from '../interchange/read.js';
+
+export interface CellRange {
+  top: number;
+  left: number;
+  bottom: number;
+  right: number;
+}
+
+export interface TrackerSheet {
+  format: FileFormat;
+  /** rows[i] is sheet row i + 1; a blank row is [] */
+  rows: string[][];
+  /** merged ranges (xlsx only), 1-based, inclusive */
+  merges: CellRange[];
+}
+
+export interface ReadProgress {
+  rowsRead: number;
+}
+
+const YIELD_EVERY = 2000;
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The whole sheet. Yields to the event loop every few thousand rows so other requests are
+ * served while a large file is read, and reports how many rows it has read.
+ */
+export async function readTracker(content: Buffer, filename = '', onProgress?: (p: ReadProgress) => void | Promise<void>): Promise<TrackerSheet> {
+  const format = detectFormat(content, filename);
+  const rows: string[][] = [];
+  let n = 0;
+  for await (const { row, cells } of readRows(content, filename)) {
+    while (rows.length < row - 1) rows.push([]);
+    rows.push(cells.map((c) => c.replace(/\u00a0/g, ' ')));
+    if (++n % YIELD_EVERY === 0) {
+      await onProgress?.({ rowsRead: rows.length });
+      await nextTurn();
+    }
+  }
+  await onProgress?.({ rowsRead: rows.length });
+  const merges = format === 'xlsx' ? await readMerges(content) : [];
+  fillMerges(rows, merges);
+  return { format, rows, merges };
+}
+
+/** Copies each merged range's top-left value into the range's other cells. */
+export function fillMerges(rows: string[][], merges: CellRange[]): void {
+  for (const m of merges) {
+    // A merge spanning whole columns or thousands of rows is formatting, not data.
+    if (m.bottom - m.top > 1000 || m.right - m.left > 200) continue;
+    const value = rows[m.top - 1]?.[m.left - 1] ?? '';
+    if (!value) continue;
+    for (let r = m.top; r <= m.bottom; r++) {
+      const cells = rows[r - 1];
+      if (!cells) continue;
+      for (let c = m.left; c <= m.right; c++) {
+        while (cells.length < c) cells.push('');
+        if (!cells[c - 1]) cells[c - 1] = value;
+      }
+    }
+  }
+}
+
+// ---- merged cells: read from the first worksheet's XML inside the zip ---------------
+
+interface ZipEntry {
+  name: string;
+  method: number;
+  compressedSize: number;
+  localOffset: number;
+}
+
+function zipEntries(buf: Buffer): ZipEntry[] {
+  // The end-of-central-directory record is in the last 64 KB.
+  let eocd = -1;
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65557); i--) {
+    if (buf.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return [];
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const out: ZipEntry[] = [];
+  for (let i = 0; i < count && p + 46 <= buf.length && buf.readUInt32LE(p) === 0x02014b50; i++) {
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extraLen = buf.readUInt16LE(p + 30);
+    const commentLen = buf.readUInt16LE(p + 32);
+    out.push({
+      name: buf.toString('utf8', p + 46, p + 46 + nameLen),
+      method: buf.readUInt16LE(p + 10),
+      compressedSize: buf.readUInt32LE(p + 20),
+      localOffset: buf.readUInt32LE(p + 42),
+    });
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  return out;
+}
+
+const columnNumber = (letters: string) => [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
+
+export function parseRange(ref: string): CellRange | null {
+  const m = /^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/.exec(ref.toUpperCase());
+  if (!m) return null;
+  const r = { left: columnNumber(m[1]), top: +m[2], right: columnNumber(m[3] ?? m[1]), bottom: +(m[4] ?? m[2]) };
+  return r.right >= r.left && r.bottom >= r.top ? r : null;
+}
+
+/**
+ * The merged ranges of the sheet the interchange reader reads (the first worksheet in the
+ * zip). The streaming reader skips <mergeCells>, which follows the sheet's data, so the
+ * sheet's XML is inflated once more as a stream and only the merge tags are kept.
+ */
+export async function readMerges(content: Buffer): Promise<CellRange[]> {
+  const sheet = zipEntries(content).find((e) => /^xl\/worksheets\/sheet\d+\.xml$/.test(e.name));
+  if (!sheet || content.readUInt32LE(sheet.localOffset) !== 0x04034b50) return [];
+  const start = sheet.localOffset + 30 + content.readUInt16LE(sheet.localOffset + 26) + content.readUInt16LE(sheet.localOffset + 28);
+  const data = content.subarray(start, start + sheet.compressedSize);
+  const source = Readable.from([data]);
+  const stream = sheet.method === 8 ? source.pipe(zlib.createInflateRaw()) : sheet.method === 0 ? source : null;
+  if (!stream) return [];
+  const merges: CellRange[] = [];
+  const tag = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"/g;
+  let carry = '';
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const text = carry + chunk.toString('latin1');
+      let last = 0;
+      tag.lastIndex = 0;
+      for (let m = tag.exec(text); m; m = tag.exec(text)) {
+        const r = parseRange(m[1]);
+        if (r && (r.bottom > r.top || r.right > r.left)) merges.push(r);
+        last = tag.lastIndex;
+      }
+      // Keep an unfinished tag for the next chunk.
+      const open = text.lastIndexOf('<');
+      carry = open >= last && text.length - open < 200 ? text.slice(open) : '';
+    }
+  } catch {
+    return merges; // the rows were read; a damaged tail loses only the merges
+  }
+  return merges;
+}
