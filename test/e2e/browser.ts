@@ -58,3 +58,30 @@ export async function axe(page: Page, where: string) {
     : '';
   return { violations: results.violations, summary };
 }
+
+export interface BrowserSession {
+  server: Server;
+  baseUrl: string;
+  browser: Browser;
+  context: import('playwright-core').BrowserContext;
+  page: Page;
+  /** closes the page's context, the browser and the server (not the app's database) */
+  close(): Promise<void>;
+}
+
+/** The app listening on loopback and one browser page whose relative URLs go to it. */
+export async function openBrowserSession(app: Express, timeoutMs = 10_000): Promise<BrowserSession> {
+  const { server, baseUrl } = await listen(app);
+  const browser = await launchBrowser();
+  const context = await browser.newContext({ baseURL: baseUrl });
+  const page = await context.newPage();
+  page.setDefaultTimeout(timeoutMs);
+  return {
+    server, baseUrl, browser, context, page,
+    async close() {
+      await context.close();
+      await browser.close();
+      await closeServer(server);
+    },
+  };
+}

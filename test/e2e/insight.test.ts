@@ -7,7 +7,7 @@ import { loadDemoData } from '../../server/demo/load.js';
 import { INSIGHT_PAGES } from '../../server/insight/routes.js';
 import { financialYearOf } from '../../server/insight/period.js';
 import { todayIso } from '../../server/common/dates.js';
-import { axe, closeServer, launchBrowser, listen } from './browser.js';
+import { axe, openBrowserSession, type BrowserSession } from './browser.js';
 
 // A manager opens every insight page in a real browser, on the demo data (300 referrals),
 // and each page passes axe (WCAG 2.1 A and AA); so do the comparison population page with
@@ -19,6 +19,7 @@ let baseUrl: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+let session: BrowserSession;
 
 const SAMPLE = fs.readFileSync(new URL('../fixtures/comparison-population-sample.csv', import.meta.url), 'utf8');
 const lastYear = financialYearOf(todayIso()) - 1;
@@ -26,17 +27,12 @@ const lastYear = financialYearOf(todayIso()) - 1;
 beforeAll(async () => {
   t = await createTestApp();
   await loadDemoData(t.testDb.db, { referrals: 300, seed: 'insight-e2e' });
-  ({ server, baseUrl } = await listen(t.app));
-  browser = await launchBrowser();
-  context = await browser.newContext({ baseURL: baseUrl });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  session = await openBrowserSession(t.app, 15_000);
+  ({ server, baseUrl, browser, context, page } = session);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await closeServer(server);
+  await session?.close();
   await t?.close();
 });
 

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createTestApp, PASSWORD, type TestApp } from '../support/app.js';
 import { seedFamily, seedReferral } from '../support/cases.js';
 import { splitIso } from '../../server/common/dates.js';
-import { axe, closeServer, launchBrowser, listen } from './browser.js';
+import { axe, openBrowserSession, type BrowserSession } from './browser.js';
 
 // Data quality and duplicate children in a real browser: a manager reads the report; a
 // coordinator meets a possible duplicate, merges two records; an administrator undoes it.
@@ -16,15 +16,13 @@ let baseUrl: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+let session: BrowserSession;
 let familyId: number;
 
 beforeAll(async () => {
   t = await createTestApp();
-  ({ server, baseUrl } = await listen(t.app));
-  browser = await launchBrowser();
-  context = await browser.newContext({ baseURL: baseUrl });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  session = await openBrowserSession(t.app);
+  ({ server, baseUrl, browser, context, page } = session);
   const f = await seedFamily(t.testDb.db, 'FAM-Q', [
     { first_name: 'John', last_name: 'Smith', date_of_birth: '2016-02-02', cms_id: '5000001', ethnicity: null },
     { first_name: 'Jon', last_name: 'Smith', date_of_birth: '2016-02-03', ethnicity: 'WBRI' },
@@ -36,9 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await closeServer(server);
+  await session?.close();
   await t?.close();
 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { createTestApp, PASSWORD, type TestApp } from '../support/app.js';
 import { addDays, addMonths, formatDate, splitIso, todayIso } from '../../server/common/dates.js';
-import { axe, closeServer, launchBrowser, listen } from './browser.js';
+import { axe, openBrowserSession, type BrowserSession } from './browser.js';
 
 // A coordinator records a two-child family and one FGC episode, from sign-in to an agreed
 // plan, in a real browser against the real app. Every page visited is checked with axe
@@ -15,20 +15,16 @@ let baseUrl: string;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+let session: BrowserSession;
 
 beforeAll(async () => {
   t = await createTestApp();
-  ({ server, baseUrl } = await listen(t.app));
-  browser = await launchBrowser();
-  context = await browser.newContext({ baseURL: baseUrl });
-  page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  session = await openBrowserSession(t.app);
+  ({ server, baseUrl, browser, context, page } = session);
 });
 
 afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await closeServer(server);
+  await session?.close();
   await t?.close();
 });
 
