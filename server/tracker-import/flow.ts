@@ -1,0 +1,217 @@
+import type { Knex } from 'knex';
+import { loadCodeLists, type CodeLists } from '../codes/code-lists.js';
+import { COLUMN_BY_NAME } from '../interchange/columns.js';
+import { detectHeader, headerAt, HEADER_SCAN_ROWS, headingKey, type TrackerHeader } from './header.js';
+import { locateHeader, readTrackerFile } from './index.js';
+import { isPlaceholder, knownHeading, mappingFits, mappingProblems, suggestColumns, valueKey, words, type TrackerMapping } from './mapping.js';
+import type { TrackerSheet } from './read.js';
+import { createImport, getImport, getMapping, importContent, listMappings, updateImport, type TrackerImportRow } from './store.js';
+import { valuesToMap, type UnmappedValue } from './transform.js';
+
+// The steps of the mapping pages, away from HTTP: upload → headings → columns → values.
+// The routes only read forms and render.
+
+/** The last sheet read, kept between the pages of one upload (a large file takes seconds to read). */
+let cached: { id: number; sheet: TrackerSheet } | null = null;
+
+export function forgetSheet(id?: number) {
+  if (!id || cached?.id === id) cached = null;
+}
+
+export async function sheetOf(db: Knex, upload: TrackerImportRow): Promise<TrackerSheet | null> {
+  if (cached?.id === upload.id) return cached.sheet;
+  const content = await importContent(db, upload.id);
+  if (!content?.length) return null;
+  const sheet = await readTrackerFile(content, upload.filename);
+  if ('error' in sheet) return null;
+  cached = { id: upload.id, sheet };
+  return sheet;
+}
+
+export function headerOf(sheet: TrackerSheet, upload: TrackerImportRow): TrackerHeader | null {
+  return upload.header_row ? headerAt(sheet.rows, sheet.merges, upload.header_row, upload.header_depth ?? 1) : null;
+}
+
+export type NextStep = 'header' | 'columns' | 'values' | 'check';
+
+export interface Received {
+  id?: number;
+  error?: string;
+  next?: NextStep;
+  /** the saved mapping used, when one fitted */
+  mappingName?: string;
+}
+
+/**
+ * A new upload: read it, then use the saved mapping chosen (or the first saved mapping
+ * that fits its headings), else find the headings and suggest a mapping. Says which page
+ * comes next: straight to the check when a saved mapping covers everything.
+ */
+export async function receiveUpload(db: Knex, userId: number, filename: string, content: Buffer, mappingId: number | null): Promise<Received> {
+  const sheet = await readTrackerFile(content, filename);
+  if ('error' in sheet) return { error: sheet.error.message };
+  if (!sheet.rows.some((r) => r.some((c) => c && c.trim()))) return { error: 'The selected file is empty' };
+  const id = await createImport(db, userId, filename, content);
+  cached = { id, sheet };
+
+  const saved = mappingId ? [await getMapping(db, mappingId)].filter((m) => !!m) : await listMappings(db);
+  for (const m of saved) {
+    const header = locateHeader(sheet, m!.mapping);
+    if (!header || (!mappingId && !mappingFits(m!.mapping, header.columns))) continue;
+    const mapping = adaptMapping(m!.mapping, header);
+    await updateImport(db, id, { mapping, mapping_id: m!.id, header_row: header.row, header_depth: header.depth });
+    if (mappingProblems(mapping, header.columns).length) return { id, next: 'columns', mappingName: m!.name };
+    const codes = await loadCodeLists(db);
+    return { id, next: valuesToMap(sheet.rows, header, mapping, codes).size ? 'values' : 'check', mappingName: m!.name };
+  }
+  if (mappingId) return { id, next: 'header', error: 'The headings of the saved mapping were not found in the file. Choose the row with the headings' };
+
+  const found = detectHeader(sheet.rows, sheet.merges, knownHeading);
+  if (!found) return { id, next: 'header' };
+  await updateImport(db, id, {
+    header_row: found.header.row,
+    header_depth: found.header.depth,
+    mapping: { columns: suggestColumns(found.header.columns), values: {} },
+  });
+  return { id, next: found.confident ? 'columns' : 'header' };
+}
+
+/** A saved mapping's headings as this file spells them (matching ignores case and spacing). */
+function adaptMapping(m: TrackerMapping, header: TrackerHeader): TrackerMapping {
+  const byKey = new Map(Object.entries(m.columns).map(([k, v]) => [headingKey(k), v]));
+  const columns: Record<string, string | null> = {};
+  for (const c of header.columns) columns[c.name] = byKey.get(headingKey(c.name)) ?? null;
+  return { columns, values: m.values, header: { row: header.row, depth: header.depth } };
+}
+
+/** The rows offered as the heading row: the first non-blank rows, with their text. */
+export function headingChoices(sheet: TrackerSheet) {
+  const out: { row: number; text: string }[] = [];
+  for (let r = 1; r <= Math.min(sheet.rows.length, HEADER_SCAN_ROWS); r++) {
+    const cells = (sheet.rows[r - 1] ?? []).map((c) => c.trim()).filter(Boolean);
+    if (!cells.length) continue;
+    const text = cells.slice(0, 8).join(' | ');
+    out.push({ row: r, text: text.length > 140 ? `${text.slice(0, 137)}...` : text });
+  }
+  return out;
+}
+
+/** Heading rows chosen: the mapping keeps what it had for headings it knows and suggests the rest. */
+export async function chooseHeader(db: Knex, upload: TrackerImportRow, sheet: TrackerSheet, row: number, depth: number): Promise<void> {
+  const header = headerAt(sheet.rows, sheet.merges, row, depth);
+  const suggested = suggestColumns(header.columns);
+  const before = new Map(Object.entries(upload.mapping?.columns ?? {}).map(([k, v]) => [headingKey(k), v]));
+  const columns: Record<string, string | null> = {};
+  for (const c of header.columns) columns[c.name] = before.has(headingKey(c.name)) ? before.get(headingKey(c.name))! : suggested[c.name];
+  await updateImport(db, upload.id, { header_row: header.row, header_depth: header.depth, mapping: { columns, values: upload.mapping?.values ?? {} } });
+}
+
+/** Each tracker column with a few of its values, for the columns page. */
+export function columnSamples(sheet: TrackerSheet, header: TrackerHeader, n = 3) {
+  return header.columns.map((c) => {
+    const seen = new Set<string>();
+    for (let r = header.row; r < sheet.rows.length && seen.size < n && r < header.row + 500; r++) {
+      const v = (sheet.rows[r]?.[c.index] ?? '').trim();
+      if (v) seen.add(v.length > 40 ? `${v.slice(0, 37)}...` : v);
+    }
+    return { ...c, samples: [...seen] };
+  });
+}
+
+/** Saves the columns page; the problems stop it (keyed by the tracker column's position). */
+export async function saveColumns(db: Knex, upload: TrackerImportRow, header: TrackerHeader, chosen: Map<number, string | null>) {
+  const columns: Record<string, string | null> = {};
+  for (const c of header.columns) columns[c.name] = chosen.get(c.index) ?? null;
+  const mapping: TrackerMapping = { columns, values: upload.mapping?.values ?? {}, header: { row: header.row, depth: header.depth } };
+  await updateImport(db, upload.id, { mapping });
+  return mappingProblems(mapping, header.columns);
+}
+
+// ---- the values page ----------------------------------------------------------------
+
+/** Values shown per column on the page; the rest are reported as problems if left unmapped. */
+export const VALUES_SHOWN = 200;
+
+export interface ValueQuestion {
+  column: string;
+  /** the tracker headings feeding it */
+  headings: string[];
+  values: (UnmappedValue & { choice: string; suggested: boolean })[];
+  /** more distinct values than shown */
+  more: number;
+  options: { value: string; text: string }[];
+}
+
+const NOT_RECORDED = '-';
+
+function suggestCode(value: string, options: { value: string; text: string }[]): string | null {
+  if (isPlaceholder(value)) return NOT_RECORDED;
+  const v = new Set(words(value).split(' ').filter((w) => w.length > 2));
+  let best: string | null = null;
+  let bestScore = 0;
+  for (const o of options) {
+    if (o.value === NOT_RECORDED) continue;
+    const t = new Set(words(o.text).split(' ').filter((w) => w.length > 2));
+    let shared = 0;
+    for (const w of v) if (t.has(w)) shared += 1;
+    const score = (2 * shared) / (v.size + t.size || 1);
+    if (score > bestScore) [best, bestScore] = [o.value, score];
+  }
+  return bestScore >= 0.5 ? best : null;
+}
+
+/** For each imported code or yes/no column, its values that are not ours, with the choice made so far. */
+export async function valueQuestions(db: Knex, upload: TrackerImportRow, sheet: TrackerSheet, header: TrackerHeader, codes?: CodeLists): Promise<ValueQuestion[]> {
+  const lists = codes ?? (await loadCodeLists(db));
+  const mapping = upload.mapping ?? { columns: {}, values: {} };
+  const found = valuesToMap(sheet.rows, header, mapping, lists, { all: true });
+  const sources = new Map<string, string[]>();
+  for (const c of header.columns) {
+    const target = mapping.columns[c.name];
+    if (target) sources.set(target, [...(sources.get(target) ?? []), c.name]);
+  }
+  const out: ValueQuestion[] = [];
+  for (const [column, values] of found) {
+    const spec = COLUMN_BY_NAME.get(column)!;
+    const options = [
+      { value: NOT_RECORDED, text: 'Not recorded (leave blank)' },
+      ...(spec.kind === 'yesno'
+        ? [{ value: 'Y', text: 'Yes' }, { value: 'N', text: 'No' }]
+        : (lists[spec.list!] ?? []).filter((c) => !c.retired).map((c) => ({ value: c.code, text: `${c.label} (${c.code})` }))),
+    ];
+    const chosen = new Map(Object.entries(mapping.values?.[column] ?? {}).map(([k, v]) => [valueKey(k), v]));
+    out.push({
+      column,
+      headings: sources.get(column) ?? [],
+      more: Math.max(0, values.length - VALUES_SHOWN),
+      options,
+      values: values.slice(0, VALUES_SHOWN).map((v) => {
+        const c = chosen.get(v.key);
+        if (c !== undefined) return { ...v, choice: c === '' ? NOT_RECORDED : c, suggested: false };
+        const s = suggestCode(v.value, options);
+        return { ...v, choice: s ?? '', suggested: !!s };
+      }),
+    });
+  }
+  return out;
+}
+
+/** Saves the values page: `answers` maps "column|index" to the option chosen ('' = not chosen). */
+export async function saveValues(db: Knex, upload: TrackerImportRow, questions: ValueQuestion[], answers: (column: string, index: number) => string) {
+  const values: Record<string, Record<string, string>> = { ...(upload.mapping?.values ?? {}) };
+  for (const q of questions) {
+    const allowed = new Set(q.options.map((o) => o.value));
+    const col = { ...(values[q.column] ?? {}) };
+    q.values.forEach((v, i) => {
+      const a = answers(q.column, i);
+      if (a && allowed.has(a)) col[v.key] = a === NOT_RECORDED ? '' : a;
+      else delete col[v.key];
+    });
+    values[q.column] = col;
+  }
+  const mapping: TrackerMapping = { ...(upload.mapping ?? { columns: {} }), values };
+  await updateImport(db, upload.id, { mapping });
+  return mapping;
+}
+
+export { getImport };
