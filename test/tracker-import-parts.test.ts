@@ -4,6 +4,8 @@ import { excelSerialDate, parseFreeDate } from '../server/tracker-import/dates.j
 import { columnsAt, detectHeader, headerForMapping } from '../server/tracker-import/header.js';
 import { headingMatches, knownHeading, mappingFits, mappingProblems, parseMapping, suggestColumns, type TrackerMapping } from '../server/tracker-import/mapping.js';
 import { parseRange, readTracker } from '../server/tracker-import/read.js';
+import { readXlsxFast } from '../server/tracker-import/xlsx.js';
+import { readRows } from '../server/interchange/read.js';
 import { toInterchange, valuesToMap } from '../server/tracker-import/transform.js';
 import { splitPlan } from '../server/tracker-import/apply-parts.js';
 import { toUtf8 } from '../server/tracker-import/index.js';
@@ -71,6 +73,37 @@ describe('reading a messy workbook', () => {
     expect(sheet.rows[6][1]).toBe('F1'); // the family id merged down over the family's second row
     expect(sheet.rows[5][6]).toBe('2023-05-20'); // a date cell
     expect(sheet.rows[5][15]).toBe('45296'); // a serial number without a date format
+  });
+
+  it('the lean xlsx reader reads every kind of cell as the general reader does', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('First');
+    ws.addRow(['a & b <c>', { richText: [{ text: 'Rich ' }, { font: { bold: true }, text: 'text' }] }, true, false, { formula: '1+1', result: 2 },
+      { formula: 'A1&"x"', result: 'a & b <c>x' }, 1.5, 'line\r\nbreak', '  spaced  ', 'é ü 😀']);
+    const r = ws.addRow([new Date(Date.UTC(2024, 2, 3)), 45354, { error: '#N/A' }, null, 'after a gap']);
+    r.getCell(1).numFmt = 'd mmmm yyyy';
+    r.getCell(2).numFmt = '[$-809]dd/mm/yyyy;@';
+    ws.addRow([]);
+    ws.addRow(['x', { hyperlink: 'http://example.org', text: 'link' }]);
+    ws.mergeCells('A5:B6');
+    wb.addWorksheet('Second').addRow(['not read']);
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    const general: string[][] = [];
+    for await (const { row, cells } of readRows(buf, 'x.xlsx')) {
+      while (general.length < row - 1) general.push([]);
+      general.push(cells);
+    }
+    const fast = (await readXlsxFast(buf))!;
+    expect(fast.rows).toEqual(general);
+    expect(fast.rows[1].slice(0, 3)).toEqual(['2024-03-03', '2024-03-03', '#N/A']);
+    expect(fast.merges).toEqual([parseRange('A5:B6')]);
+    const messy = await buildMessyTracker();
+    const all: string[][] = [];
+    for await (const { row, cells } of readRows(messy, 'x.xlsx')) {
+      while (all.length < row - 1) all.push([]);
+      all.push(cells);
+    }
+    expect((await readXlsxFast(messy))!.rows).toEqual(all);
   });
 
   it('reads a Windows-1252 CSV (Excel’s "CSV (Comma delimited)")', async () => {

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { InterchangeReadError, detectFormat, readRows, type FileFormat } from '../interchange/read.js';
+import { parseRange, readXlsxFast, zipEntries, type CellRange } from './xlsx.js';
 
 // Reads a tracker spreadsheet (CSV, or the first sheet of an .xlsx workbook) into rows of
 // text by sheet position, plus the workbook's merged cells. A merged range's value is
@@ -9,12 +10,8 @@ import { InterchangeReadError, detectFormat, readRows, type FileFormat } from '.
 
 export { InterchangeReadError as TrackerReadError } from '../interchange/read.js';
 
-export interface CellRange {
-  top: number;
-  left: number;
-  bottom: number;
-  right: number;
-}
+export type { CellRange } from './xlsx.js';
+export { parseRange } from './xlsx.js';
 
 export interface TrackerSheet {
   format: FileFormat;
@@ -37,6 +34,23 @@ export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolv
  */
 export async function readTracker(content: Buffer, filename = '', onProgress?: (p: ReadProgress) => void | Promise<void>): Promise<TrackerSheet> {
   const format = detectFormat(content, filename);
+  if (format === 'xlsx') {
+    // The lean reader first; the general one for anything it does not handle.
+    let fast = null;
+    try {
+      fast = await readXlsxFast(content, async (rowsRead) => {
+        await onProgress?.({ rowsRead });
+        await nextTurn();
+      });
+    } catch {
+      fast = null;
+    }
+    if (fast) {
+      for (const cells of fast.rows) for (let i = 0; i < cells.length; i++) if (cells[i].includes('\u00a0')) cells[i] = cells[i].replace(/\u00a0/g, ' ');
+      fillMerges(fast.rows, fast.merges);
+      return { format, rows: fast.rows, merges: fast.merges };
+    }
+  }
   const rows: string[][] = [];
   let n = 0;
   for await (const { row, cells } of readRows(content, filename)) {
@@ -71,51 +85,7 @@ export function fillMerges(rows: string[][], merges: CellRange[]): void {
   }
 }
 
-// ---- merged cells: read from the first worksheet's XML inside the zip ---------------
-
-interface ZipEntry {
-  name: string;
-  method: number;
-  compressedSize: number;
-  localOffset: number;
-}
-
-function zipEntries(buf: Buffer): ZipEntry[] {
-  // The end-of-central-directory record is in the last 64 KB.
-  let eocd = -1;
-  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 65557); i--) {
-    if (buf.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) return [];
-  const count = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const out: ZipEntry[] = [];
-  for (let i = 0; i < count && p + 46 <= buf.length && buf.readUInt32LE(p) === 0x02014b50; i++) {
-    const nameLen = buf.readUInt16LE(p + 28);
-    const extraLen = buf.readUInt16LE(p + 30);
-    const commentLen = buf.readUInt16LE(p + 32);
-    out.push({
-      name: buf.toString('utf8', p + 46, p + 46 + nameLen),
-      method: buf.readUInt16LE(p + 10),
-      compressedSize: buf.readUInt32LE(p + 20),
-      localOffset: buf.readUInt32LE(p + 42),
-    });
-    p += 46 + nameLen + extraLen + commentLen;
-  }
-  return out;
-}
-
-const columnNumber = (letters: string) => [...letters].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0);
-
-export function parseRange(ref: string): CellRange | null {
-  const m = /^\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/.exec(ref.toUpperCase());
-  if (!m) return null;
-  const r = { left: columnNumber(m[1]), top: +m[2], right: columnNumber(m[3] ?? m[1]), bottom: +(m[4] ?? m[2]) };
-  return r.right >= r.left && r.bottom >= r.top ? r : null;
-}
+// ---- merged cells, for workbooks the lean reader leaves to the general one -------------
 
 /**
  * The merged ranges of the sheet the interchange reader reads (the first worksheet in the
