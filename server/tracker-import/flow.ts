@@ -34,6 +34,9 @@ export function headerOf(sheet: TrackerSheet, upload: TrackerImportRow): Tracker
 
 export type NextStep = 'header' | 'columns' | 'values' | 'check';
 
+/** A change to the headings or the mapping: the last check no longer stands. */
+const UNCHECKED = { status: 'mapping' as const, result: null };
+
 export interface Received {
   id?: number;
   error?: string;
@@ -79,8 +82,14 @@ export async function receiveUpload(db: Knex, userId: number, filename: string, 
 /** A saved mapping's headings as this file spells them (matching ignores case and spacing). */
 function adaptMapping(m: TrackerMapping, header: TrackerHeader): TrackerMapping {
   const byKey = new Map(Object.entries(m.columns).map(([k, v]) => [headingKey(k), v]));
+  const suggested = suggestColumns(header.columns.filter((c) => !byKey.has(headingKey(c.name))));
+  const taken = new Set(Object.values(m.columns).filter(Boolean));
   const columns: Record<string, string | null> = {};
-  for (const c of header.columns) columns[c.name] = byKey.get(headingKey(c.name)) ?? null;
+  for (const c of header.columns) {
+    const key = headingKey(c.name);
+    // Headings the saved mapping does not know get a suggestion, if it is not already taken.
+    columns[c.name] = byKey.has(key) ? byKey.get(key)! : suggested[c.name] && !taken.has(suggested[c.name]) ? suggested[c.name] : null;
+  }
   return { columns, values: m.values, header: { row: header.row, depth: header.depth } };
 }
 
@@ -103,7 +112,7 @@ export async function chooseHeader(db: Knex, upload: TrackerImportRow, sheet: Tr
   const before = new Map(Object.entries(upload.mapping?.columns ?? {}).map(([k, v]) => [headingKey(k), v]));
   const columns: Record<string, string | null> = {};
   for (const c of header.columns) columns[c.name] = before.has(headingKey(c.name)) ? before.get(headingKey(c.name))! : suggested[c.name];
-  await updateImport(db, upload.id, { header_row: header.row, header_depth: header.depth, mapping: { columns, values: upload.mapping?.values ?? {} } });
+  await updateImport(db, upload.id, { header_row: header.row, header_depth: header.depth, mapping: { columns, values: upload.mapping?.values ?? {} }, ...UNCHECKED });
 }
 
 /** Each tracker column with a few of its values, for the columns page. */
@@ -123,7 +132,7 @@ export async function saveColumns(db: Knex, upload: TrackerImportRow, header: Tr
   const columns: Record<string, string | null> = {};
   for (const c of header.columns) columns[c.name] = chosen.get(c.index) ?? null;
   const mapping: TrackerMapping = { columns, values: upload.mapping?.values ?? {}, header: { row: header.row, depth: header.depth } };
-  await updateImport(db, upload.id, { mapping });
+  await updateImport(db, upload.id, { mapping, ...UNCHECKED });
   return mappingProblems(mapping, header.columns);
 }
 
@@ -210,7 +219,7 @@ export async function saveValues(db: Knex, upload: TrackerImportRow, questions: 
     values[q.column] = col;
   }
   const mapping: TrackerMapping = { ...(upload.mapping ?? { columns: {} }), values };
-  await updateImport(db, upload.id, { mapping });
+  await updateImport(db, upload.id, { mapping, ...UNCHECKED });
   return mapping;
 }
 

@@ -143,7 +143,7 @@ export function parseRange(ref: string): CellRange | null {
   return r.right >= r.left && r.bottom >= r.top ? r : null;
 }
 
-/** The path of the workbook's first sheet (its first tab), or null. */
+/** The path of the workbook's first sheet (its first tab not hidden), or null. */
 function firstSheetPath(buf: Buffer, entries: ZipEntry[]): string | null {
   const byName = new Map(entries.map((e) => [e.name, e]));
   const wb = byName.get('xl/workbook.xml');
@@ -152,7 +152,8 @@ function firstSheetPath(buf: Buffer, entries: ZipEntry[]): string | null {
   const wbXml = entryText(buf, wb);
   const relXml = entryText(buf, rels);
   if (!wbXml || !relXml) return null;
-  const sheet = /<(?:\w+:)?sheet\b([^>]*)\/?>/.exec(wbXml);
+  // The first tab that is not hidden.
+  const sheet = [...wbXml.matchAll(/<(?:\w+:)?sheet\b([^>]*)\/?>/g)].find((m) => !/\bstate="(hidden|veryHidden)"/.test(m[1]));
   const rid = sheet ? /\br:id="([^"]+)"|\bid="([^"]+)"/.exec(sheet[1]) : null;
   const id = rid?.[1] ?? rid?.[2];
   if (!id) return null;
