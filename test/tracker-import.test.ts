@@ -3,14 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { createTestApp, signIn, postForm, PASSWORD, type Agent, type TestApp } from './support/app.js';
 import { createUser } from '../server/auth/users.js';
 import { createTestDb, type TestDb } from './support/db.js';
-import { registeredRoutes } from './support/routes.js';
-import { buildMessyTracker, MESSY_MAPPING } from './fixtures/messy-tracker.js';
+import { buildMessyTracker, ensureMounted, MESSY_MAPPING } from './fixtures/messy-tracker.js';
 import { buildReturn } from '../server/annual-return/return-service.js';
 import { importTracker, type TrackerProgress } from '../server/tracker-import/index.js';
 import { applyInParts } from '../server/tracker-import/apply-parts.js';
@@ -19,8 +17,6 @@ import { readTracker } from '../server/tracker-import/read.js';
 import { locateHeader } from '../server/tracker-import/index.js';
 import { syntheticTracker } from '../server/tracker-import/synthetic.js';
 import { jobOf } from '../server/tracker-import/jobs.js';
-import { trackerImportRoutes, trackerUploadParser } from '../server/tracker-import/routes.js';
-import { interchangeUploadParser } from '../server/interchange/routes.js';
 import { validateInterchange } from '../server/interchange/validate.js';
 import { loadCodeLists } from '../server/codes/code-lists.js';
 
@@ -31,25 +27,6 @@ async function counts(db: Knex): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const t of CASE_TABLES) out[t] = Number((await db(t).count({ n: '*' }).first())!.n);
   return out;
-}
-
-/**
- * Mounts the tracker pages on the test app if server/app.ts and server/routes.ts do not
- * yet: the upload parser beside the interchange one (before the CSRF check), the routes
- * beside the other routes (before "not found").
- */
-function ensureMounted(t: TestApp) {
-  if (registeredRoutes(t.app).includes('GET /imports/tracker')) return;
-  const stack: any[] = (t.app as any).router.stack;
-  const layerOf = (fn: any) => {
-    const tmp = express();
-    tmp.use(fn);
-    return (tmp as any).router.stack.at(-1);
-  };
-  const parserAt = stack.findIndex((l) => l.handle === interchangeUploadParser);
-  stack.splice(parserAt + 1, 0, layerOf(trackerUploadParser));
-  const routesAt = stack.findIndex((l) => l.handle?.stack?.some((x: any) => x.handle?.stack?.some((r: any) => r.route?.path === '/imports/interchange')));
-  stack.splice(routesAt + 1, 0, layerOf(trackerImportRoutes(t.services)));
 }
 
 let t: TestApp;

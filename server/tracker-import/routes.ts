@@ -226,7 +226,9 @@ export function trackerImportRoutes(services: Services): Router {
   // ---- check, progress, result, import ----
   router.get(`${BASE}/:id`, returns, async (req, res) => {
     const u = await uploadOf(req);
-    if (u.status === 'mapping') return res.redirect(303, `${BASE}/${u.id}/${u.header_row ? 'columns' : 'header'}`);
+    if (u.status === 'mapping' || (['checked', 'applied'].includes(u.status) && !u.result)) {
+      return res.redirect(303, `${BASE}/${u.id}/${u.header_row ? 'columns' : 'header'}`);
+    }
     const working = u.status === 'checking' || u.status === 'applying';
     const stalled = working && !jobOf(u.id) && Date.now() - Date.parse(u.updated_at) > STALLED_MS;
     if (working && !stalled) res.setHeader('Refresh', String(REFRESH_SECONDS));
