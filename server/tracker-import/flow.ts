@@ -5,7 +5,7 @@ import { detectHeader, headerAt, HEADER_SCAN_ROWS, headingKey, type TrackerHeade
 import { locateHeader, readTrackerFile } from './index.js';
 import { isPlaceholder, knownHeading, mappingFits, mappingProblems, suggestColumns, valueKey, words, type TrackerMapping } from './mapping.js';
 import type { TrackerSheet } from './read.js';
-import { createImport, getImport, getMapping, importContent, listMappings, updateImport, type TrackerImportRow } from './store.js';
+import { createImport, getMapping, importContent, listMappings, updateImport, type TrackerImportRow } from './store.js';
 import { valuesToMap, type UnmappedValue } from './transform.js';
 
 // The steps of the mapping pages, away from HTTP: upload → headings → columns → values.
@@ -223,4 +223,3 @@ export async function saveValues(db: Knex, upload: TrackerImportRow, questions: 
   return mapping;
 }
 
-export { getImport };

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Logger } from 'pino';
+import type { Logger } from '../logger.js';
 import { importTracker, type TrackerProgress } from './index.js';
 import { claimImport, importContent, updateImport, type TrackerImportRow } from './store.js';
 import type { TrackerSheet } from './read.js';

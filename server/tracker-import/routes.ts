@@ -245,7 +245,9 @@ export function trackerImportRoutes(services: Services): Router {
         : u.status === 'applied' ? 'Import complete'
           : u.status === 'failed' || stalled ? 'The file could not be checked'
             : n ? 'The file cannot be imported' : 'Check the import',
-      errors, upload: u, result: r, stalled, working: working && !stalled, refreshSeconds: REFRESH_SECONDS,
+      errors, upload: u, result: r, stalled, working: working && !stalled,
+      // set only while the page should refresh itself (also sent as the Refresh header)
+      refreshSeconds: working && !stalled ? REFRESH_SECONDS : null,
       mappingName: saved?.name ?? null, hasChanges, base: BASE,
     });
   });
