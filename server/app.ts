@@ -15,6 +15,7 @@ import { authRoutes } from './auth/routes.js';
 import { routes } from './routes.js';
 import { interchangeUploadParser } from './interchange/routes.js';
 import { comparisonUploadParser } from './insight/routes.js';
+import { trackerUploadParser } from './tracker-import/routes.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -51,6 +52,7 @@ export function createApp(services: Services) {
   // multipart bodies must be parsed before the CSRF check reads the token
   app.use(interchangeUploadParser);
   app.use(comparisonUploadParser);
+  app.use(trackerUploadParser);
   app.use(setUpCsrf());
   app.use(authRoutes(services));
   app.use(routes(services));

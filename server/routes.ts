@@ -8,6 +8,7 @@ import { returnRoutes } from './annual-return/routes.js';
 import { qualityRoutes } from './quality/routes.js';
 import { interchangeRoutes } from './interchange/routes.js';
 import { insightRoutes } from './insight/routes.js';
+import { trackerImportRoutes } from './tracker-import/routes.js';
 
 export function routes(services: Services): Router {
   const router = Router();
@@ -17,6 +18,7 @@ export function routes(services: Services): Router {
   router.use(returnRoutes(services));
   router.use(qualityRoutes(services));
   router.use(interchangeRoutes(services));
+  router.use(trackerImportRoutes(services));
   router.use(insightRoutes(services));
   return router;
 }

@@ -75,6 +75,18 @@ const ROUTES: [string, string, Need][] = [
   ['GET', '/imports/interchange', 'returns'],
   ['POST', '/imports/interchange', 'returns'],
   ['POST', '/imports/interchange/:id/apply', 'returns'],
+  ['GET', '/imports/tracker', 'returns'],
+  ['POST', '/imports/tracker', 'returns'],
+  ['POST', '/imports/tracker/mappings/:id/delete', 'returns'],
+  ['GET', '/imports/tracker/:id/header', 'returns'],
+  ['POST', '/imports/tracker/:id/header', 'returns'],
+  ['GET', '/imports/tracker/:id/columns', 'returns'],
+  ['POST', '/imports/tracker/:id/columns', 'returns'],
+  ['GET', '/imports/tracker/:id/values', 'returns'],
+  ['POST', '/imports/tracker/:id/values', 'returns'],
+  ['GET', '/imports/tracker/:id', 'returns'],
+  ['POST', '/imports/tracker/:id/check', 'returns'],
+  ['POST', '/imports/tracker/:id/apply', 'returns'],
   ['GET', '/exports/interchange.csv', 'returns'],
   ['GET', '/exports/interchange.xlsx', 'returns'],
   ['GET', '/returns/answers', 'returns'],
@@ -114,7 +126,7 @@ function concrete(path: string): string {
   if (path.startsWith('/admin/users/:id')) return path.replace(':id', ids.userId);
   if (path.startsWith('/admin/merges/:id')) return path.replace(':id', '999999');
   if (path.startsWith('/quality/:rule')) return '/quality/stage-order';
-  if (path.startsWith('/imports/interchange/:id')) return path.replace(':id', '1');
+  if (path.startsWith('/imports/interchange/:id') || path.startsWith('/imports/tracker/')) return path.replace(':id', '1');
   if (path.startsWith('/returns/:year/figures')) return '/returns/2024/figures?population=referred&unit=fgcs';
   return path.replace(':list', 'sex').replace(':code', 'U').replace(':year', '2024');
 }
@@ -133,7 +145,7 @@ describe.each(ROLES)('as %s', (role) => {
     const res = method === 'GET' ? await agent.get(url) : await agent.post(url).type('form').send({ _csrf: agent.csrf });
     if (can(role, need as Permission)) {
       expect(res.status, `${role} ${method} ${url}`).not.toBe(403);
-      expect([200, 302, 400, 404, 409]).toContain(res.status); // 404: an upload id that does not exist
+      expect([200, 302, 303, 400, 404, 409]).toContain(res.status); // 404: an upload id that does not exist
     } else {
       expect(res.status, `${role} ${method} ${url}`).toBe(403);
       expect(res.text).toContain('You do not have access to this page');

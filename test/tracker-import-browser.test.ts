@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createTestApp, PASSWORD, type TestApp } from './support/app.js';
 import { axe, openBrowserSession, type BrowserSession } from './e2e/browser.js';
-import { buildMessyTracker, ensureMounted } from './fixtures/messy-tracker.js';
+import { buildMessyTracker } from './fixtures/messy-tracker.js';
 import { jobOf } from '../server/tracker-import/jobs.js';
 
 // Importing the messy tracker in a real browser as the data lead: upload, match columns
@@ -18,7 +18,6 @@ let server: Server;
 
 beforeAll(async () => {
   t = await createTestApp();
-  ensureMounted(t);
   session = await openBrowserSession(t.app);
   ({ page, context, server } = session);
   void server;

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { createTestApp, signIn, postForm, PASSWORD, type Agent, type TestApp } from './support/app.js';
 import { createUser } from '../server/auth/users.js';
 import { createTestDb, type TestDb } from './support/db.js';
-import { buildMessyTracker, ensureMounted, MESSY_MAPPING } from './fixtures/messy-tracker.js';
+import { buildMessyTracker, MESSY_MAPPING } from './fixtures/messy-tracker.js';
 import { buildReturn } from '../server/annual-return/return-service.js';
 import { importTracker, type TrackerProgress } from '../server/tracker-import/index.js';
 import { applyInParts } from '../server/tracker-import/apply-parts.js';
@@ -36,7 +36,6 @@ let messy: Buffer;
 
 beforeAll(async () => {
   t = await createTestApp();
-  ensureMounted(t);
   db = t.testDb.db;
   dataLead = t.users.data_lead.id;
   messy = await buildMessyTracker();
