@@ -12,10 +12,17 @@ import { exportHeader, exportRows } from '../server/interchange/export.js';
 import { migrateLatest } from '../db/connection.js';
 import { isDeliberateProblemRef } from '../server/demo/generate.js';
 
-const { values } = parseArgs({ options: { task: { type: 'string' }, year: { type: 'string' }, file: { type: 'string' } } });
+const { values } = parseArgs({ options: { task: { type: 'string' }, year: { type: 'string' }, file: { type: 'string' }, format: { type: 'string' } } });
 const db = createDb({ databaseUrl: process.env.DATABASE_URL, sqliteFile: process.env.DATABASE_FILE });
 
 const IMPORT_FILE = '.bench/import-50k.csv';
+const TRACKER_ROWS = 50_000;
+const trackerFile = (format: string) => `.bench/tracker-50k.${format}`;
+/** CPU seconds (user + system) since `start`: wall times are noisy while other work shares the machine. */
+const cpuSince = (start: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(start);
+  return `${((u.user + u.system) / 1e6).toFixed(1)} s CPU`;
+};
 
 /** A fresh empty database to import into: a new SQLite file, or a recreated PostgreSQL database. */
 async function freshImportDb() {
@@ -88,10 +95,46 @@ const tasks: Record<string, () => Promise<string>> = {
     try {
       await migrateLatest(target);
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const outcome = await importInterchange(target, fs.readFileSync(IMPORT_FILE), { filename: 'import-50k.csv', userId: null });
       if (outcome.problems.length) throw new Error(`import refused: ${outcome.problems.slice(0, 3).map((p) => p.message).join('; ')}`);
       const s = outcome.summary;
-      return `${s.rows} rows → ${s.families.create} families, ${s.children.create} children, ${s.referrals.create} referrals in ${Math.round(performance.now() - started)} ms`;
+      return `${s.rows} rows → ${s.families.create} families, ${s.children.create} children, ${s.referrals.create} referrals in ${Math.round(performance.now() - started)} ms, ${cpuSince(cpu)}`;
+    } finally {
+      await target.destroy();
+    }
+  },
+  /** Writes a 50,000-row messy tracker (the synthetic generator's) as .xlsx and as CSV (not timed as the import). */
+  async 'tracker-prep'() {
+    const { syntheticTracker } = await import('../server/tracker-import/synthetic.js');
+    const made: string[] = [];
+    for (const format of ['xlsx', 'csv'] as const) {
+      if (fs.existsSync(trackerFile(format)) && fs.statSync(trackerFile(format)).mtimeMs > fs.statSync('server/tracker-import/synthetic.ts').mtimeMs) continue;
+      const t = await syntheticTracker({ rows: TRACKER_ROWS, format });
+      fs.writeFileSync(trackerFile(format), t.buffer);
+      made.push(`${format} ${t.rows} rows, ${t.referrals} referrals, ${(t.buffer.length / 1024 / 1024).toFixed(1)} MB`);
+    }
+    return made.join('; ');
+  },
+  /** The tracker import as the pages and npm run import-tracker run it (read → map → check → apply) into an empty database. */
+  async tracker() {
+    const { importTracker } = await import('../server/tracker-import/index.js');
+    const { SYNTHETIC_MAPPING } = await import('../server/tracker-import/synthetic.js');
+    const format = values.format ?? 'xlsx';
+    const target = await freshImportDb();
+    try {
+      await migrateLatest(target);
+      const started = performance.now();
+      const cpu = process.cpuUsage();
+      const phases = new Map<string, number>();
+      const outcome = await importTracker(target, fs.readFileSync(trackerFile(format)), {
+        filename: `tracker-50k.${format}`, mapping: SYNTHETIC_MAPPING, userId: null,
+        onProgress: (p) => void (phases.has(p.phase) || phases.set(p.phase, performance.now() - started)),
+      });
+      if (outcome.problems.length || !outcome.applied) throw new Error(`tracker import refused: ${outcome.problems.slice(0, 3).map((p) => `row ${p.row} ${p.column}: ${p.message}`).join('; ')}`);
+      const s = outcome.summary;
+      const at = (phase: string) => `${phase} at ${((phases.get(phase) ?? NaN) / 1000).toFixed(1)} s`;
+      return `${format}: ${s.rows} rows → ${s.families.create} families, ${s.children.create} children, ${s.referrals.create} referrals; ${['checking', 'writing', 'done'].map(at).join(', ')}; ${cpuSince(cpu)}`;
     } finally {
       await target.destroy();
     }

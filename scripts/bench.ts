@@ -1,4 +1,4 @@
-// npm run bench [-- --only return,quality,insight,import,load] [--no-pg] [--no-sqlite] [--referrals 100000]
+// npm run bench [-- --only return,quality,insight,import,tracker,load] [--no-pg] [--no-sqlite] [--referrals 100000]
 // Builds (or reuses) the national-scale database — 100,000 referrals, about 200,000
 // children — on SQLite and on PostgreSQL, then measures each target and prints figures.
 // Not part of CI: it takes minutes.
@@ -86,6 +86,12 @@ async function benchTarget(target: Target) {
   if (wanted('import')) {
     await task(target, 'import-prep');
     console.log(`  import of a 50,000-row interchange file into an empty database: ${fmt(await task(target, 'import'))}`);
+  }
+  if (wanted('tracker')) {
+    await task(target, 'tracker-prep');
+    for (const format of ['xlsx', 'csv']) {
+      console.log(`  import of a 50,000-row messy tracker (${format}) into an empty database: ${fmt(await task(target, 'tracker', ['--format', format]))}`);
+    }
   }
   if (wanted('load')) await benchLoad(target);
 }
