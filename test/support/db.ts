@@ -15,9 +15,11 @@ export interface TestDb {
 /**
  * A fresh, migrated database for one test file: a new SQLite file, or, when
  * DATABASE_URL is set, a new PostgreSQL database on that server (dropped afterwards).
+ * `sqlite: true` asks for a SQLite file whatever DATABASE_URL says (for SQLite-only
+ * features such as the online backup).
  */
-export async function createTestDb({ migrate = true } = {}): Promise<TestDb> {
-  const url = process.env.DATABASE_URL;
+export async function createTestDb({ migrate = true, sqlite = false } = {}): Promise<TestDb> {
+  const url = sqlite ? undefined : process.env.DATABASE_URL;
   const name = `fgc_t_${process.pid}_${crypto.randomBytes(4).toString('hex')}`;
   if (url) {
     const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } });

@@ -8,17 +8,22 @@ export interface AppProcess {
   exited: Promise<number | null>;
 }
 
+/** This process's environment pointed at the test database (DATABASE_URL removed for a SQLite file). */
+export function envFor(tdb: TestDb): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _url, DATABASE_FILE: _file, ...rest } = process.env;
+  return tdb.options.databaseUrl ? { ...rest, DATABASE_URL: tdb.options.databaseUrl } : { ...rest, DATABASE_FILE: tdb.options.sqliteFile! };
+}
+
 /** Starts the real server (npm start's entry point) as its own process on a free port. */
 export async function startAppProcess(tdb: TestDb, env: Record<string, string> = {}): Promise<AppProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     env: {
-      ...process.env,
+      ...envFor(tdb),
       PORT: '0',
       HOST: '127.0.0.1',
       NODE_ENV: 'test',
       SESSION_SECRET: 'a shared secret for every process of this test run',
       LOG_LEVEL: 'info',
-      ...(tdb.options.databaseUrl ? { DATABASE_URL: tdb.options.databaseUrl } : { DATABASE_FILE: tdb.options.sqliteFile! }),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
