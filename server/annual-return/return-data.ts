@@ -1,90 +1,129 @@
 import type { Knex } from 'knex';
 import { financialYear } from '../common/dates.js';
 import { loadCodeLists } from '../codes/code-lists.js';
-import type { Child, Referral, ReferralChild } from '../cases/types.js';
+import type { Child, Referral } from '../cases/types.js';
+import { selectArrays, whereIdIn } from '../common/array-rows.js';
 
 const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
-const BOOLEAN_FIELDS = ['advocate_used', 'interpreter_used', 'private_family_time', 'plan_agreed'] as const;
+/** Referrals with any step in the period (add the select): only these can appear in that year's return. */
+export function activeIn(db: Knex, from: string, to: string, alias?: string) {
+  const c = (column: string) => (alias ? `${alias}.${column}` : column);
+  return db(alias ? `referrals as ${alias}` : 'referrals').where((w) => {
+    for (const col of ['referral_date', 'offer_date', 'consent_date', 'initial_fgc_date', 'closure_date']) w.orWhereBetween(c(col), [from, to]);
+    w.orWhereIn(c('id'), db('review_conferences').select('referral_id').whereBetween('review_date', [from, to]));
+  });
+}
 
-/** Referrals with any step in the period: only these can appear in that year's return. */
-export function activeIn(db: Knex, from: string, to: string) {
-  return db('referrals')
-    .select('id')
-    .where((w) => {
-      for (const col of ['referral_date', 'offer_date', 'consent_date', 'initial_fgc_date', 'closure_date']) w.orWhereBetween(col, [from, to]);
-      w.orWhereIn('id', db('review_conferences').select('referral_id').whereBetween('review_date', [from, to]));
-    });
+/** A referral of the year with its family's reference (the data-quality report names it). */
+export type CaseReferral = Referral & { family_ref: string };
+/** A child with its family's reference; names are never loaded (null). */
+export type CaseChild = Child & { family_ref: string };
+
+export interface CaseData {
+  /** referrals with any step in the period, by id */
+  referrals: CaseReferral[];
+  /** the children on those referrals, then the records they were merged into (following chains) */
+  children: CaseChild[];
 }
 
 // Every column counting, insight and extracts use; free-text feedback stays in the database.
-const REFERRAL_COLUMNS = ['id', 'referral_ref', 'family_id', 'referral_date', 'referral_source', 'stage_offered', 'coordinator_id', 'lbp_date',
-  'offer_date', 'consent_decision', 'consent_date', 'decline_reason', 'consent_withdrawn_date', 'initial_fgc_date', 'fgc_not_held_reason',
-  'attend_parents', 'attend_maternal', 'attend_paternal', 'attend_friends', 'attend_professionals', 'child_participation', 'advocate_used',
-  'interpreter_used', 'private_family_time', 'plan_agreed', 'plan_date', 'plan_sent_date', 'plan_uploaded_date', 'closure_date', 'version'];
+// Rows come back as arrays in this order and become objects of one shape.
+const REFERRAL_COLUMNS = ['r.id', 'r.referral_ref', 'r.family_id', 'f.family_ref', 'r.referral_date', 'r.referral_source', 'r.stage_offered',
+  'r.coordinator_id', 'r.lbp_date', 'r.offer_date', 'r.consent_decision', 'r.consent_date', 'r.decline_reason', 'r.consent_withdrawn_date',
+  'r.initial_fgc_date', 'r.fgc_not_held_reason', 'r.attend_parents', 'r.attend_maternal', 'r.attend_paternal', 'r.attend_friends',
+  'r.attend_professionals', 'r.child_participation', 'r.advocate_used', 'r.interpreter_used', 'r.private_family_time', 'r.plan_agreed',
+  'r.plan_date', 'r.plan_sent_date', 'r.plan_uploaded_date', 'r.closure_date', 'r.version'];
 
-/** Runs a query per chunk of ids (bound parameters stay under SQLite's and PostgreSQL's limits). */
-export async function inChunks<T>(ids: number[], query: (chunk: number[]) => Promise<T[]>, size = 5000): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += size) out.push(...(await query(ids.slice(i, i + size))));
-  return out;
+// Coordinator name as imported, offer details and feedback are not loaded: nothing here reads them.
+function toReferral(a: any[]): CaseReferral {
+  return {
+    id: a[0], referral_ref: a[1], family_id: a[2], family_ref: a[3], referral_date: a[4], referral_source: a[5], stage_offered: a[6],
+    coordinator_id: a[7], lbp_date: a[8], offer_date: a[9], consent_decision: a[10], consent_date: a[11], decline_reason: a[12],
+    consent_withdrawn_date: a[13], initial_fgc_date: a[14], fgc_not_held_reason: a[15], attend_parents: a[16], attend_maternal: a[17],
+    attend_paternal: a[18], attend_friends: a[19], attend_professionals: a[20], child_participation: a[21], advocate_used: bool(a[22]),
+    interpreter_used: bool(a[23]), private_family_time: bool(a[24]), plan_agreed: bool(a[25]), plan_date: a[26], plan_sent_date: a[27],
+    plan_uploaded_date: a[28], closure_date: a[29], version: a[30], children: [], plan_content: [], review_dates: [],
+  } as unknown as CaseReferral;
+}
+
+const CHILD_COLUMNS = ['c.id', 'c.family_id', 'c.child_ref', 'f.family_ref', 'c.cms_id', 'c.date_of_birth', 'c.expected_date_of_birth', 'c.sex',
+  'c.ethnicity', 'c.disability_self_reported', 'c.merged_into_id', 'c.version'];
+
+function toChild(a: any[], disabilities: string[] | undefined): CaseChild {
+  // Names never leave the database for counting.
+  return {
+    id: a[0], family_id: a[1], child_ref: a[2], family_ref: a[3], cms_id: a[4], first_name: null, last_name: null, date_of_birth: a[5],
+    expected_date_of_birth: a[6], sex: a[7], ethnicity: a[8], disabilities: disabilities ?? [], disability_self_reported: bool(a[9]),
+    merged_into_id: a[10], version: a[11],
+  };
 }
 
 /**
  * Loads the plain case data the counting module needs for one reporting year: the
  * referrals active in the year, their children, and the survivors of merged children.
- * One scan picks the referrals; everything else is fetched by id in chunks, which both
- * databases answer from their indexes.
+ * One scan picks the referrals; everything else is fetched by id, the ids bound as one
+ * parameter, which both databases answer from their indexes. The same rows serve the
+ * year's data-quality run (qualityDatasetOf).
  */
-export async function loadCaseData(db: Knex, period: { from: string; to: string }): Promise<{ referrals: Referral[]; children: Child[] }> {
-  const { from, to } = period;
-  const reviewed = db('review_conferences').select('referral_id').whereBetween('review_date', [from, to]);
-  const rows = await db('referrals').select(REFERRAL_COLUMNS).where((w) => {
-    for (const col of ['referral_date', 'offer_date', 'consent_date', 'initial_fgc_date', 'closure_date']) w.orWhereBetween(col, [from, to]);
-    w.orWhereIn('id', reviewed);
-  });
-  const ids = rows.map((r: any) => r.id as number);
+export async function loadCaseData(db: Knex, period: { from: string; to: string }): Promise<CaseData> {
+  const rows = await selectArrays(db, activeIn(db, period.from, period.to, 'r').join('families as f', 'f.id', 'r.family_id').select(REFERRAL_COLUMNS));
+  const referrals: CaseReferral[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) referrals[i] = toReferral(rows[i]);
+  referrals.sort((a, b) => a.id - b.id);
+  const byId = new Map<number, CaseReferral>();
+  for (const r of referrals) byId.set(r.id, r);
+  if (!referrals.length) return { referrals, children: [] };
+  const ids = referrals.map((r) => r.id);
+  const byIds = (q: Knex.QueryBuilder) => selectArrays(db, whereIdIn(db, q, 'referral_id', ids));
   const [links, reviews, content] = await Promise.all([
-    inChunks(ids, (c) => db('referral_children').select('*').whereIn('referral_id', c)),
-    inChunks(ids, (c) => db('review_conferences').select('referral_id', 'review_date').whereIn('referral_id', c).orderBy('review_date')),
-    inChunks(ids, (c) => db('referral_plan_content').select('referral_id', 'code').whereIn('referral_id', c)),
+    byIds(db('referral_children').select('referral_id', 'child_id', 'legal_status', 'outcome_6m_legal_status', 'outcome_6m_living',
+      'outcome_12m_legal_status', 'outcome_12m_living')),
+    byIds(db('review_conferences').select('referral_id', 'review_date').orderBy('review_date')),
+    byIds(db('referral_plan_content').select('referral_id', 'code')),
   ]);
-  const byId = new Map<number, Referral>();
-  const referrals = rows.map((r: any) => {
-    const referral = { ...r, children: [] as ReferralChild[], plan_content: [] as string[], review_dates: [] as string[] };
-    for (const f of BOOLEAN_FIELDS) referral[f] = bool(r[f]);
-    byId.set(r.id, referral);
-    return referral as Referral;
-  });
-  for (const l of links as any[]) {
-    const { referral_id, ...rest } = l;
-    byId.get(referral_id)?.children.push(rest);
+  const childIds = new Set<number>();
+  for (const l of links as any[][]) {
+    const child_id = l[1] as number;
+    byId.get(l[0])?.children.push({ child_id, legal_status: l[2], outcome_6m_legal_status: l[3], outcome_6m_living: l[4],
+      outcome_12m_legal_status: l[5], outcome_12m_living: l[6] });
+    childIds.add(child_id);
   }
-  for (const r of reviews as any[]) byId.get(r.referral_id)?.review_dates.push(r.review_date);
-  for (const c of content as any[]) byId.get(c.referral_id)?.plan_content.push(c.code);
+  for (const r of reviews as any[][]) byId.get(r[0])?.review_dates.push(r[1]);
+  for (const c of content as any[][]) byId.get(c[0])?.plan_content.push(c[1]);
 
-  const children = await loadChildrenByIds(db, [...new Set((links as any[]).map((l) => l.child_id as number))]);
+  const children = await loadChildrenByIds(db, [...childIds]);
   // Follow merges to the surviving records, which carry the counted characteristics.
   const have = new Set(children.map((c) => c.id));
   let missing = [...new Set(children.map((c) => c.merged_into_id).filter((id): id is number => !!id && !have.has(id)))];
   while (missing.length) {
     const more = await loadChildrenByIds(db, missing);
-    for (const c of more) have.add(c.id);
-    children.push(...more);
+    for (const c of more) {
+      have.add(c.id);
+      children.push(c);
+    }
     missing = [...new Set(more.map((c) => c.merged_into_id).filter((id): id is number => !!id && !have.has(id)))];
   }
   return { referrals, children };
 }
 
-async function loadChildrenByIds(db: Knex, ids: number[]): Promise<Child[]> {
+async function loadChildrenByIds(db: Knex, ids: number[]): Promise<CaseChild[]> {
+  if (!ids.length) return [];
   const [rows, disabilities] = await Promise.all([
-    inChunks(ids, (c) => db('children').select('id', 'family_id', 'child_ref', 'cms_id', 'date_of_birth', 'expected_date_of_birth',
-      'sex', 'ethnicity', 'disability_self_reported', 'merged_into_id', 'version').whereIn('id', c)),
-    inChunks(ids, (c) => db('child_disabilities').select('child_id', 'code').whereIn('child_id', c)),
+    selectArrays(db, whereIdIn(db, db('children as c').join('families as f', 'f.id', 'c.family_id').select(CHILD_COLUMNS), 'c.id', ids)),
+    selectArrays(db, whereIdIn(db, db('child_disabilities').select('child_id', 'code'), 'child_id', ids)),
   ]);
   const byChild = new Map<number, string[]>();
-  for (const d of disabilities as any[]) (byChild.get(d.child_id) ?? byChild.set(d.child_id, []).get(d.child_id)!).push(d.code);
-  // Names never leave the database for counting.
-  return (rows as any[]).map((r) => ({ ...r, first_name: null, last_name: null, disability_self_reported: bool(r.disability_self_reported), disabilities: byChild.get(r.id) ?? [] }));
+  for (const d of disabilities as any[][]) {
+    const list = byChild.get(d[0]);
+    if (list) list.push(d[1]);
+    else byChild.set(d[0], [d[1]]);
+  }
+  const out: CaseChild[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const a = rows[i] as any[];
+    out[i] = toChild(a, byChild.get(a[0]));
+  }
+  return out;
 }
 
 export async function loadReturnInput(db: Knex, year: number) {

@@ -9,6 +9,7 @@ import { fillWorkbook, loadMapping } from './workbook.js';
 import type { FigureContext } from './figures.js';
 import { financialYear, todayIso } from '../common/dates.js';
 import { qualityTableRows, runQuality } from '../quality/report.js';
+import { qualityDatasetOf } from '../quality/report-data.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_MAPPING = path.join(root, 'templates/fgc-survey-return.map.json');
@@ -22,8 +23,8 @@ export interface BuiltReturn {
 /** Counts the year's return and gathers everything the workbook shows. */
 export async function buildReturn(db: Knex, year: number): Promise<BuiltReturn> {
   const [input, settings] = await Promise.all([loadReturnInput(db, year), loadSettings(db)]);
-  // The Data quality sheet is the quality report for the same referrals (any step in the year).
-  const quality = await runQuality(db, { period: financialYear(year) });
+  // The Data quality sheet is the quality report for the same referrals (any step in the year), from the same rows.
+  const quality = await runQuality(db, { period: financialYear(year), data: qualityDatasetOf(input) });
   const ret = computeReturn(input);
   const ctx: FigureContext = {
     ret,

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { isPostgres } from '../../db/connection.js';
-import { activeIn } from '../annual-return/return-data.js';
+import { activeIn, type CaseData } from '../annual-return/return-data.js';
+import { selectArrays, whereIdIn } from '../common/array-rows.js';
 import type { DatasetChild, DatasetReferral, QualityDataset } from './evaluate.js';
 import type { ReferralChildFacts } from './types.js';
 
@@ -8,23 +8,13 @@ import type { ReferralChildFacts } from './types.js';
 // only the columns the rules read, rows fetched as arrays and turned into objects of one
 // shape (which V8 handles far faster than driver row objects), then rules run in memory.
 
+export { selectArrays } from '../common/array-rows.js';
+
 export interface LoadScope {
   /** referrals with any step in the period, and the children on them */
   period?: { from: string; to: string };
   /** one family (the family and referral pages) */
   familyId?: number;
-}
-
-/** Runs a select and returns its rows as arrays of column values, in select order. */
-export async function selectArrays(db: Knex, q: Knex.QueryBuilder): Promise<unknown[][]> {
-  if (isPostgres(db)) return (await q.options({ rowMode: 'array' })) as unknown as unknown[][];
-  const { sql, bindings } = q.toSQL().toNative();
-  const conn = await (db.client as any).acquireConnection();
-  try {
-    return conn.prepare(sql).raw(true).all(...bindings);
-  } finally {
-    await (db.client as any).releaseConnection(conn);
-  }
 }
 
 const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
@@ -38,7 +28,7 @@ export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promi
   // A period or a family is picked by one query, then everything is fetched by id in
   // chunks (indexed lookups); the whole database is read table by table.
   let referralIds: number[] | null = null;
-  if (scope.period) referralIds = (await selectArrays(db, activeIn(db, scope.period.from, scope.period.to))).map((a) => Number(a[0]));
+  if (scope.period) referralIds = (await selectArrays(db, activeIn(db, scope.period.from, scope.period.to).select('id'))).map((a) => Number(a[0]));
   if (scope.familyId !== undefined) referralIds = (await selectArrays(db, db('referrals').select('id').where({ family_id: scope.familyId }))).map((a) => Number(a[0]));
   const select = (q: () => Knex.QueryBuilder, column: string) =>
     referralIds ? selectByIds(db, q, column, referralIds) : selectArrays(db, q());
@@ -95,21 +85,24 @@ export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promi
   return { referrals, children };
 }
 
-const CHUNK = 5000;
-
-/**
- * Rows whose `column` is one of `ids`: on PostgreSQL one query with the ids as a single
- * array parameter; on SQLite a query per chunk of ids (under its bound-parameter limit).
- */
+/** Rows whose `column` is one of `ids`, in one query. */
 async function selectByIds(db: Knex, query: () => Knex.QueryBuilder, column: string, ids: number[]): Promise<unknown[][]> {
   if (!ids.length) return [];
-  if (isPostgres(db)) return selectArrays(db, query().whereRaw('?? = any(?::int[])', [column, ids]));
-  const out: unknown[][] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const rows = await selectArrays(db, query().whereIn(column, ids.slice(i, i + CHUNK)));
-    for (const r of rows) out.push(r);
-  }
-  return out;
+  return selectArrays(db, whereIdIn(db, query(), column, ids));
+}
+
+/**
+ * The quality dataset of a period from the annual return's case data for it (the same
+ * referrals, any step in the period), so the year's return reads its rows once: the
+ * referrals, and the children on them (not the records they were merged into, which a
+ * period's run does not check), both by id.
+ */
+export function qualityDatasetOf(data: CaseData): QualityDataset {
+  const onReferrals = new Set<number>();
+  for (const r of data.referrals) for (const l of r.children) onReferrals.add(l.child_id);
+  const referrals: DatasetReferral[] = [...data.referrals].sort((a, b) => a.id - b.id);
+  const children: DatasetChild[] = data.children.filter((c) => onReferrals.has(c.id)).sort((a, b) => a.id - b.id);
+  return { referrals, children };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { todayIso } from '../common/dates.js';
 import { qualityContext } from './context.js';
-import { countByRule, evaluate, type Issue, type RuleCount } from './evaluate.js';
+import { countByRule, evaluate, type Issue, type QualityDataset, type RuleCount } from './evaluate.js';
 import { RULES } from './registry.js';
 import { loadCmsIdPattern, loadQualityDataset, loadSharedCmsIds } from './report-data.js';
 
@@ -14,6 +14,8 @@ export interface QualityOptions {
   rules?: string[];
   /** defaults to the real today */
   today?: string;
+  /** the period's referrals and children, already loaded (qualityDatasetOf the year's case data); absent = loaded here */
+  data?: QualityDataset;
 }
 
 export interface QualityReport {
@@ -32,7 +34,8 @@ export async function runQuality(db: Knex, options: QualityOptions = {}): Promis
   const today = options.today ?? todayIso();
   const rules = options.rules ? RULES.filter((r) => options.rules!.includes(r.code)) : RULES;
   const needsCmsIndex = rules.some((r) => r.code === 'duplicate-cms-id');
-  const [data, pattern] = await Promise.all([loadQualityDataset(db, { period: options.period }), loadCmsIdPattern(db)]);
+  if (options.data && !options.period) throw new Error('a loaded dataset is a period\'s: give its period too');
+  const [data, pattern] = await Promise.all([options.data ?? loadQualityDataset(db, { period: options.period }), loadCmsIdPattern(db)]);
   // The whole database already holds every child; a period compares with children outside it too.
   const cmsIds = !needsCmsIndex ? [] : options.period ? [...data.children, ...(await loadSharedCmsIds(db))] : data.children;
   const ctx = qualityContext({ today, cmsIdPattern: pattern, cmsIds, children: data.children });

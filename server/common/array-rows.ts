@@ -1,0 +1,27 @@
+import type { Knex } from 'knex';
+import { isPostgres } from '../../db/connection.js';
+
+// Bulk reads: rows fetched as arrays of column values (turned into objects of one shape by
+// the caller, which V8 handles far faster than driver row objects), and id lists bound as a
+// single parameter, however long, so one query replaces a query per chunk of ids.
+
+/** Runs a select and returns its rows as arrays of column values, in select order. */
+export async function selectArrays(db: Knex, q: Knex.QueryBuilder): Promise<unknown[][]> {
+  if (isPostgres(db)) return (await q.options({ rowMode: 'array' })) as unknown as unknown[][];
+  const { sql, bindings } = q.toSQL().toNative();
+  const conn = await (db.client as any).acquireConnection();
+  try {
+    return conn.prepare(sql).raw(true).all(...bindings);
+  } finally {
+    await (db.client as any).releaseConnection(conn);
+  }
+}
+
+/**
+ * Narrows `q` to rows whose `column` (a plain or qualified column name) is one of `ids`,
+ * with one bound parameter: an integer array on PostgreSQL, a JSON array on SQLite.
+ */
+export function whereIdIn(db: Knex, q: Knex.QueryBuilder, column: string, ids: readonly number[]): Knex.QueryBuilder {
+  if (isPostgres(db)) return q.whereRaw('?? = any(?::int[])', [column, ids as number[]]);
+  return q.whereRaw('?? in (select value from json_each(?))', [column, JSON.stringify(ids)]);
+}
