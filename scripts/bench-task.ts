@@ -75,8 +75,9 @@ const tasks: Record<string, () => Promise<string>> = {
     return lines.join('\n');
   },
   async quality() {
+    const cpu = process.cpuUsage();
     const report = await runQuality(db);
-    return `${report.issues.length.toLocaleString()} issues from ${report.counts.length} rules`;
+    return `${report.issues.length.toLocaleString()} issues from ${report.counts.length} rules, ${cpuSince(cpu)}`;
   },
   /** Writes the first 50,000 interchange rows of the benchmark database to a CSV (not timed as the import). */
   async 'import-prep'() {
@@ -140,10 +141,11 @@ const tasks: Record<string, () => Promise<string>> = {
     }
   },
   async return() {
+    const cpu = process.cpuUsage();
     const built = await buildReturn(db, Number(values.year));
     const xlsx = await returnWorkbook(built);
     const p = built.ret.populations;
-    return `${built.ret.period.label}: ${p.referred.fgcs} referrals, ${p.referred.children} children, workbook ${Math.round(xlsx.length / 1024)} KB`;
+    return `${built.ret.period.label}: ${p.referred.fgcs} referrals, ${p.referred.children} children, workbook ${Math.round(xlsx.length / 1024)} KB, ${cpuSince(cpu)}`;
   },
 };
 
