@@ -24,14 +24,14 @@ export const PAGE_SIZE = 25;
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** The case list: the user's own open FGCs first, then the newest. */
-export async function searchCases(db: Knex, query: CaseListQuery): Promise<{ rows: CaseListRow[]; total: number }> {
-  const base = db('referrals as r').join('families as f', 'f.id', 'r.family_id');
+/** The referrals the query asks for (search term, status, stage), unordered. */
+function matching(db: Knex, query: CaseListQuery): Knex.QueryBuilder {
+  const base = db('referrals as r');
   const term = (query.q ?? '').trim().toLowerCase();
   if (term) {
     const like = `%${likeEscape(term)}%`;
     base.where((w) => {
-      w.whereRaw("lower(f.family_ref) like ? escape '\\'", [like])
+      w.whereExists(db('families as sf').select(db.raw('1')).whereRaw('sf.id = r.family_id').whereRaw("lower(sf.family_ref) like ? escape '\\'", [like]))
         .orWhereRaw("lower(r.referral_ref) like ? escape '\\'", [like])
         .orWhereExists(
           db('referral_children as rc')
@@ -48,14 +48,38 @@ export async function searchCases(db: Knex, query: CaseListQuery): Promise<{ row
   if (query.status === 'open') base.whereNull('r.closure_date');
   if (query.status === 'closed') base.whereNotNull('r.closure_date');
   if (query.stage) base.where('r.stage_offered', query.stage);
-  const [{ n }] = await base.clone().count({ n: '*' });
-  const rows = await base
-    .leftJoin('users as u', 'u.id', 'r.coordinator_id')
-    .select('r.id', 'r.referral_ref', 'r.family_id', 'f.family_ref', 'r.referral_date', 'r.stage_offered', 'r.coordinator_id',
-      db.raw('coalesce(u.name, r.coordinator_name) as coordinator'), 'r.closure_date')
-    .orderByRaw('case when r.coordinator_id = ? and r.closure_date is null then 0 else 1 end', [query.userId])
-    .orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }])
-    .limit(PAGE_SIZE)
-    .offset((query.page - 1) * PAGE_SIZE);
-  return { rows, total: Number(n) };
+  return base;
+}
+
+/** The user's own open FGCs (an index on coordinator, closure date and referral date finds them). */
+const mine = (q: Knex.QueryBuilder, userId: number) => q.where('r.coordinator_id', userId).whereNull('r.closure_date');
+/** Everything else (walked newest first along the referral date index, so a page stops early). */
+const others = (q: Knex.QueryBuilder, userId: number) =>
+  q.where((w) => w.whereNull('r.coordinator_id').orWhereNot('r.coordinator_id', userId).orWhereNotNull('r.closure_date'));
+
+/**
+ * The case list: the user's own open FGCs first, then the others, each newest first. Two
+ * index-ordered queries (own open ones, then the rest) instead of one ORDER BY CASE, which
+ * would sort every matching referral for each page.
+ */
+export async function searchCases(db: Knex, query: CaseListQuery): Promise<{ rows: CaseListRow[]; total: number }> {
+  const count = async (q: Knex.QueryBuilder) => Number(((await q.count({ n: '*' })) as any[])[0].n);
+  const [total, own] = await Promise.all([count(matching(db, query)), count(mine(matching(db, query), query.userId))]);
+  const page = async (part: Knex.QueryBuilder, offset: number, limit: number): Promise<CaseListRow[]> => {
+    if (limit <= 0) return [];
+    const ids = db.select('id').from(
+      part.select('r.id').orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }]).limit(limit).offset(offset).as('p'),
+    );
+    return db('referrals as r')
+      .join('families as f', 'f.id', 'r.family_id')
+      .leftJoin('users as u', 'u.id', 'r.coordinator_id')
+      .select('r.id', 'r.referral_ref', 'r.family_id', 'f.family_ref', 'r.referral_date', 'r.stage_offered', 'r.coordinator_id',
+        db.raw('coalesce(u.name, r.coordinator_name) as coordinator'), 'r.closure_date')
+      .whereIn('r.id', ids)
+      .orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }]);
+  };
+  const offset = (query.page - 1) * PAGE_SIZE;
+  const first = offset < own ? await page(mine(matching(db, query), query.userId), offset, PAGE_SIZE) : [];
+  const rest = await page(others(matching(db, query), query.userId), Math.max(0, offset - own), PAGE_SIZE - first.length);
+  return { rows: [...first, ...rest], total };
 }
