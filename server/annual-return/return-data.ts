@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { financialYear } from '../common/dates.js';
 import { loadCodeLists } from '../codes/code-lists.js';
 import type { Child, Referral } from '../cases/types.js';
-import { selectArrays, whereIdIn } from '../common/array-rows.js';
+import { eachRow, whereIdIn } from '../common/array-rows.js';
 
 const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
 /** Referrals with any step in the period (add the select): only these can appear in that year's return. */
@@ -49,11 +49,11 @@ function toReferral(a: any[]): CaseReferral {
 const CHILD_COLUMNS = ['c.id', 'c.family_id', 'c.child_ref', 'f.family_ref', 'c.cms_id', 'c.date_of_birth', 'c.expected_date_of_birth', 'c.sex',
   'c.ethnicity', 'c.disability_self_reported', 'c.merged_into_id', 'c.version'];
 
-function toChild(a: any[], disabilities: string[] | undefined): CaseChild {
+function toChild(a: any[]): CaseChild {
   // Names never leave the database for counting.
   return {
     id: a[0], family_id: a[1], child_ref: a[2], family_ref: a[3], cms_id: a[4], first_name: null, last_name: null, date_of_birth: a[5],
-    expected_date_of_birth: a[6], sex: a[7], ethnicity: a[8], disabilities: disabilities ?? [], disability_self_reported: bool(a[9]),
+    expected_date_of_birth: a[6], sex: a[7], ethnicity: a[8], disabilities: [], disability_self_reported: bool(a[9]),
     merged_into_id: a[10], version: a[11],
   };
 }
@@ -66,30 +66,26 @@ function toChild(a: any[], disabilities: string[] | undefined): CaseChild {
  * year's data-quality run (qualityDatasetOf).
  */
 export async function loadCaseData(db: Knex, period: { from: string; to: string }): Promise<CaseData> {
-  const rows = await selectArrays(db, activeIn(db, period.from, period.to, 'r').join('families as f', 'f.id', 'r.family_id').select(REFERRAL_COLUMNS));
-  const referrals: CaseReferral[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) referrals[i] = toReferral(rows[i]);
+  const referrals: CaseReferral[] = [];
+  await eachRow(db, activeIn(db, period.from, period.to, 'r').join('families as f', 'f.id', 'r.family_id').select(REFERRAL_COLUMNS),
+    (a) => referrals.push(toReferral(a)));
+  if (!referrals.length) return { referrals, children: [] };
   referrals.sort((a, b) => a.id - b.id);
   const byId = new Map<number, CaseReferral>();
   for (const r of referrals) byId.set(r.id, r);
-  if (!referrals.length) return { referrals, children: [] };
   const ids = referrals.map((r) => r.id);
-  const byIds = (q: Knex.QueryBuilder) => selectArrays(db, whereIdIn(db, q, 'referral_id', ids));
-  const [links, reviews, content] = await Promise.all([
-    byIds(db('referral_children').select('referral_id', 'child_id', 'legal_status', 'outcome_6m_legal_status', 'outcome_6m_living',
-      'outcome_12m_legal_status', 'outcome_12m_living')),
-    byIds(db('review_conferences').select('referral_id', 'review_date').orderBy('review_date')),
-    byIds(db('referral_plan_content').select('referral_id', 'code')),
-  ]);
+  const byIds = (q: Knex.QueryBuilder, row: (a: any[]) => void) => eachRow(db, whereIdIn(db, q, 'referral_id', ids), row);
   const childIds = new Set<number>();
-  for (const l of links as any[][]) {
-    const child_id = l[1] as number;
-    byId.get(l[0])?.children.push({ child_id, legal_status: l[2], outcome_6m_legal_status: l[3], outcome_6m_living: l[4],
-      outcome_12m_legal_status: l[5], outcome_12m_living: l[6] });
-    childIds.add(child_id);
-  }
-  for (const r of reviews as any[][]) byId.get(r[0])?.review_dates.push(r[1]);
-  for (const c of content as any[][]) byId.get(c[0])?.plan_content.push(c[1]);
+  await Promise.all([
+    byIds(db('referral_children').select('referral_id', 'child_id', 'legal_status', 'outcome_6m_legal_status', 'outcome_6m_living',
+      'outcome_12m_legal_status', 'outcome_12m_living'), (l) => {
+      byId.get(l[0])?.children.push({ child_id: l[1], legal_status: l[2], outcome_6m_legal_status: l[3], outcome_6m_living: l[4],
+        outcome_12m_legal_status: l[5], outcome_12m_living: l[6] });
+      childIds.add(l[1]);
+    }),
+    byIds(db('review_conferences').select('referral_id', 'review_date').orderBy('review_date'), (r) => byId.get(r[0])?.review_dates.push(r[1])),
+    byIds(db('referral_plan_content').select('referral_id', 'code'), (c) => byId.get(c[0])?.plan_content.push(c[1])),
+  ]);
 
   const children = await loadChildrenByIds(db, [...childIds]);
   // Follow merges to the surviving records, which carry the counted characteristics.
@@ -108,21 +104,17 @@ export async function loadCaseData(db: Knex, period: { from: string; to: string 
 
 async function loadChildrenByIds(db: Knex, ids: number[]): Promise<CaseChild[]> {
   if (!ids.length) return [];
-  const [rows, disabilities] = await Promise.all([
-    selectArrays(db, whereIdIn(db, db('children as c').join('families as f', 'f.id', 'c.family_id').select(CHILD_COLUMNS), 'c.id', ids)),
-    selectArrays(db, whereIdIn(db, db('child_disabilities').select('child_id', 'code'), 'child_id', ids)),
-  ]);
+  const out: CaseChild[] = [];
   const byChild = new Map<number, string[]>();
-  for (const d of disabilities as any[][]) {
-    const list = byChild.get(d[0]);
-    if (list) list.push(d[1]);
-    else byChild.set(d[0], [d[1]]);
-  }
-  const out: CaseChild[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const a = rows[i] as any[];
-    out[i] = toChild(a, byChild.get(a[0]));
-  }
+  await Promise.all([
+    eachRow(db, whereIdIn(db, db('children as c').join('families as f', 'f.id', 'c.family_id').select(CHILD_COLUMNS), 'c.id', ids), (a) => out.push(toChild(a))),
+    eachRow(db, whereIdIn(db, db('child_disabilities').select('child_id', 'code'), 'child_id', ids), (d) => {
+      const list = byChild.get(d[0]);
+      if (list) list.push(d[1]);
+      else byChild.set(d[0], [d[1]]);
+    }),
+  ]);
+  if (byChild.size) for (const c of out) c.disabilities = byChild.get(c.id) ?? c.disabilities;
   return out;
 }
 

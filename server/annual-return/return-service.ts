@@ -22,9 +22,14 @@ export interface BuiltReturn {
 
 /** Counts the year's return and gathers everything the workbook shows. */
 export async function buildReturn(db: Knex, year: number): Promise<BuiltReturn> {
-  const [input, settings] = await Promise.all([loadReturnInput(db, year), loadSettings(db)]);
-  // The Data quality sheet is the quality report for the same referrals (any step in the year), from the same rows.
-  const quality = await runQuality(db, { period: financialYear(year), data: qualityDatasetOf(input) });
+  const loading = loadReturnInput(db, year);
+  // The Data quality sheet is the quality report for the same referrals (any step in the year), from the same rows;
+  // its other queries run while they load.
+  const [input, settings, quality] = await Promise.all([
+    loading,
+    loadSettings(db),
+    runQuality(db, { period: financialYear(year), data: loading.then(qualityDatasetOf) }),
+  ]);
   const ret = computeReturn(input);
   const ctx: FigureContext = {
     ret,

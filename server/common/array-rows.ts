@@ -18,6 +18,26 @@ export async function selectArrays(db: Knex, q: Knex.QueryBuilder): Promise<unkn
 }
 
 /**
+ * Runs a select and hands each row to `row` as an array of column values, in select order.
+ * On SQLite the rows are read one at a time (no array of every row held at once); on
+ * PostgreSQL they arrive together.
+ */
+export async function eachRow(db: Knex, q: Knex.QueryBuilder, row: (values: any[]) => void): Promise<void> {
+  if (isPostgres(db)) {
+    const rows = (await q.options({ rowMode: 'array' })) as unknown as any[][];
+    for (let i = 0; i < rows.length; i++) row(rows[i]);
+    return;
+  }
+  const { sql, bindings } = q.toSQL().toNative();
+  const conn = await (db.client as any).acquireConnection();
+  try {
+    for (const values of conn.prepare(sql).raw(true).iterate(...bindings)) row(values);
+  } finally {
+    await (db.client as any).releaseConnection(conn);
+  }
+}
+
+/**
  * Narrows `q` to rows whose `column` (a plain or qualified column name) is one of `ids`,
  * with one bound parameter: an integer array on PostgreSQL, a JSON array on SQLite.
  */

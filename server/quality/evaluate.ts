@@ -41,12 +41,17 @@ export interface Issue {
  * Child references come from ctx.childrenById, so build the context from the dataset's children.
  */
 export function evaluate(data: QualityDataset, ctx: QualityContext, rules: readonly QualityRule[] = RULES): Issue[] {
+  // Indexed loops, not for-of: this runs every rule on every record (hundreds of thousands
+  // of calls for a large database), and most calls find nothing.
   const out: Issue[] = [];
+  const { referrals, children } = data;
   for (const rule of rules) {
     if (rule.scope === 'referral') {
-      for (const r of data.referrals) {
+      for (let i = 0; i < referrals.length; i++) {
+        const r = referrals[i];
         const found = rule.check(r, ctx);
-        for (const f of found) {
+        for (let j = 0; j < found.length; j++) {
+          const f = found[j];
           const child = f.child_id !== undefined ? ctx.childrenById.get(f.child_id) : undefined;
           out.push({
             rule: rule.code, severity: rule.severity, message: f.message, family_id: r.family_id, family_ref: r.family_ref,
@@ -55,10 +60,12 @@ export function evaluate(data: QualityDataset, ctx: QualityContext, rules: reado
         }
       }
     } else {
-      for (const c of data.children) {
+      for (let i = 0; i < children.length; i++) {
+        const c = children[i];
         if (c.merged_into_id) continue; // the surviving record carries the child now
         const found = rule.check(c, ctx);
-        for (const f of found) {
+        for (let j = 0; j < found.length; j++) {
+          const f = found[j];
           out.push({
             rule: rule.code, severity: rule.severity, message: f.message, family_id: c.family_id, family_ref: c.family_ref,
             referral_id: null, referral_ref: null, child_id: c.id, child_ref: c.child_ref, field: f.field,

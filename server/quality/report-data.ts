@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { activeIn, type CaseData } from '../annual-return/return-data.js';
+import { isPostgres } from '../../db/connection.js';
 import { selectArrays, whereIdIn } from '../common/array-rows.js';
 import type { DatasetChild, DatasetReferral, QualityDataset } from './evaluate.js';
 import type { ReferralChildFacts } from './types.js';
@@ -9,6 +10,9 @@ import type { ReferralChildFacts } from './types.js';
 // shape (which V8 handles far faster than driver row objects), then rules run in memory.
 
 export { selectArrays } from '../common/array-rows.js';
+
+/** A CMS id compared without case or spaces, in SQL (both databases index this expression). */
+const CMS_KEY = "upper(replace(cms_id, ' ', ''))";
 
 export interface LoadScope {
   /** referrals with any step in the period, and the children on them */
@@ -110,8 +114,12 @@ export function qualityDatasetOf(data: CaseData): QualityDataset {
  * too: found with one grouped scan, so a period's run need not read every child.
  */
 export async function loadSharedCmsIds(db: Knex): Promise<{ id: number; cms_id: string; child_ref: string; merged_into_id: null }[]> {
-  const key = db.raw("upper(replace(cms_id, ' ', ''))");
-  const shared = db('children').select(key).whereNotNull('cms_id').whereNull('merged_into_id').groupBy(key as any).havingRaw('count(*) > 1');
+  const key = db.raw(CMS_KEY);
+  // The grouping reads every child. On SQLite the key is written so that it does not match the
+  // index on it, which SQLite would otherwise walk, fetching each child's row in index order:
+  // more than twice as slow as reading the table and sorting the keys. The outer lookup uses it.
+  const groupKey = db.raw(isPostgres(db) ? CMS_KEY : `${CMS_KEY} || ''`);
+  const shared = db('children').select(groupKey).whereNotNull('cms_id').whereNull('merged_into_id').groupBy(groupKey as any).havingRaw('count(*) > 1');
   const rows = await selectArrays(db, db('children').select('id', 'cms_id', 'child_ref').whereNull('merged_into_id').whereIn(key as any, shared));
   return (rows as any[][]).map((a) => ({ id: Number(a[0]), cms_id: a[1], child_ref: a[2], merged_into_id: null }));
 }
@@ -122,7 +130,7 @@ export async function loadCmsIds(db: Knex, only?: string[]): Promise<{ id: numbe
   if (only) {
     if (!only.length) return [];
     // Matches normaliseCmsId for ids whose only whitespace is spaces, which is all of them in practice.
-    q.whereIn(db.raw("upper(replace(cms_id, ' ', ''))") as any, only);
+    q.whereIn(db.raw(CMS_KEY) as any, only);
   }
   const rows = await selectArrays(db, q);
   return (rows as any[][]).map((a) => ({ id: Number(a[0]), cms_id: a[1], child_ref: a[2], merged_into_id: null }));

@@ -14,8 +14,8 @@ export interface QualityOptions {
   rules?: string[];
   /** defaults to the real today */
   today?: string;
-  /** the period's referrals and children, already loaded (qualityDatasetOf the year's case data); absent = loaded here */
-  data?: QualityDataset;
+  /** the period's referrals and children, already loaded or on their way (qualityDatasetOf the year's case data); absent = loaded here */
+  data?: QualityDataset | Promise<QualityDataset>;
 }
 
 export interface QualityReport {
@@ -35,9 +35,13 @@ export async function runQuality(db: Knex, options: QualityOptions = {}): Promis
   const rules = options.rules ? RULES.filter((r) => options.rules!.includes(r.code)) : RULES;
   const needsCmsIndex = rules.some((r) => r.code === 'duplicate-cms-id');
   if (options.data && !options.period) throw new Error('a loaded dataset is a period\'s: give its period too');
-  const [data, pattern] = await Promise.all([options.data ?? loadQualityDataset(db, { period: options.period }), loadCmsIdPattern(db)]);
   // The whole database already holds every child; a period compares with children outside it too.
-  const cmsIds = !needsCmsIndex ? [] : options.period ? [...data.children, ...(await loadSharedCmsIds(db))] : data.children;
+  const [data, pattern, shared] = await Promise.all([
+    options.data ?? loadQualityDataset(db, { period: options.period }),
+    loadCmsIdPattern(db),
+    needsCmsIndex && options.period ? loadSharedCmsIds(db) : [],
+  ]);
+  const cmsIds = !needsCmsIndex ? [] : options.period ? [...data.children, ...shared] : data.children;
   const ctx = qualityContext({ today, cmsIdPattern: pattern, cmsIds, children: data.children });
   const issues = evaluate(data, ctx, rules);
   return { period: options.period ?? null, today, issues, counts: countByRule(issues, rules) };
