@@ -59,6 +59,16 @@ async function referralCount(target: Target): Promise<number> {
   }
 }
 
+/** Fresh planner statistics (autovacuum, which would gather them, may be off on a test server). */
+async function analyze(url: string) {
+  const db = knexFactory({ client: 'pg', connection: url });
+  try {
+    await db.raw('analyze');
+  } finally {
+    await db.destroy();
+  }
+}
+
 async function ensureDatabase(target: Target) {
   if ((await referralCount(target)) >= REFERRALS) {
     console.log(`  reusing the benchmark database (${REFERRALS.toLocaleString()}+ referrals)`);
@@ -76,12 +86,13 @@ const fmt = (r: { ms: number; peakMb: number; detail: string }) => `${r.ms.toLoc
 async function benchTarget(target: Target) {
   console.log(`\n== ${target.label} ==`);
   await ensureDatabase(target);
+  if (target.env.DATABASE_URL) await analyze(target.env.DATABASE_URL);
   const year = process.env.BENCH_YEAR ?? String(new Date().getFullYear() - (new Date().getMonth() < 3 ? 2 : 1));
   if (wanted('return')) console.log(`  annual return ${year} (count + workbook): ${fmt(await task(target, 'return', ['--year', year]))}`);
   if (wanted('quality')) console.log(`  whole-database quality run: ${fmt(await task(target, 'quality'))}`);
   if (wanted('insight') && fs.existsSync('server/insight/routes.ts')) {
     const r = await task(target, 'insight', ['--year', year]);
-    console.log(`  insight pages (server-side render, each page median of 5):\n${r.detail}`);
+    console.log(`  insight pages ${year}-${String(Number(year) + 1).slice(2)}, no filters (server-side render through the app; cold, warm-up, warm):\n${r.detail}`);
   }
   if (wanted('import')) {
     await task(target, 'import-prep');

@@ -309,4 +309,26 @@ describe('the cache', () => {
     const after = rowOf((await manager.get(`/insight/plans?year=${YEAR}`)).text, 'plans-agreed', 'Plan agreed');
     expect(after[1]).toBe('3');
   });
+
+  it('works a selection someone looked at out again in the background after a change, so its pages need no loading', async () => {
+    const s = insightService(db);
+    const sel = { period: yearPeriod(YEAR), filters: NO_FILTERS };
+    s.viewedNow(sel, TODAY);
+    s.watch(20);
+    try {
+      await db.transaction(async (trx) => {
+        const r4 = (await loadReferral(trx as any, ids.referralIds.R4))!;
+        await updateReferral(trx, { userId: t.users.manager.id }, r4, r4.version, { plan_agreed: false }, {});
+      });
+      const b = await s.basicsNow();
+      for (let i = 0; i < 250 && !s.warming(b.version, sel, TODAY); i++) await new Promise((r) => setTimeout(r, 20));
+      await s.warming(b.version, sel, TODAY);
+      for (const [page, extra] of [['funnel', ''], ['refusals', 'stageOffered'], ['timeliness', ''], ['plans', ''], ['outcomes', TODAY]]) {
+        expect(s.hasPage(page, b.version, sel, extra), page).toBe(true);
+      }
+      expect((await s.plans(b, sel)).agreed).toBe(2);
+    } finally {
+      s.unwatch();
+    }
+  });
 });

@@ -32,6 +32,12 @@ export class LruCache<V> {
     }
   }
 
+  /** The value (or the value being made) for this key and version, if there is one; does not count as a use. */
+  peek(key: string, version: string): V | Promise<V> | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.version === version ? hit.value : undefined;
+  }
+
   clear(): void {
     this.entries.clear();
   }

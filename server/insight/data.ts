@@ -24,6 +24,8 @@ export interface Needs {
   planContent?: boolean;
   /** the dates that make a referral active in the range; default all of them and reviews */
   activeBy?: ('referral_date' | 'offer_date' | 'consent_date' | 'initial_fgc_date' | 'closure_date' | 'review')[];
+  /** only these columns of each referral (id first; the others are null); default all the counting uses */
+  referralColumns?: readonly ReferralColumn[];
 }
 
 const REFERRAL_COLUMNS = [
@@ -31,19 +33,27 @@ const REFERRAL_COLUMNS = [
   'consent_decision', 'consent_date', 'decline_reason', 'consent_withdrawn_date', 'initial_fgc_date', 'fgc_not_held_reason',
   'plan_agreed', 'plan_date', 'plan_sent_date', 'closure_date',
 ] as const;
+export type ReferralColumn = (typeof REFERRAL_COLUMNS)[number];
 
-/** A Referral in one fixed shape (fast to build and read) from a row of REFERRAL_COLUMNS; nulls for the rest. */
-function toReferral(a: any[]): Referral {
-  return {
-    id: Number(a[0]), referral_ref: a[1], family_id: Number(a[2]), referral_date: a[3], referral_source: a[4],
-    stage_offered: a[5], coordinator_id: a[6] === null ? null : Number(a[6]), coordinator_name: null, lbp_date: null, offer_date: a[7],
-    offered_by: null, offer_method: null, consent_decision: a[8], consent_date: a[9], decline_reason: a[10],
-    consent_withdrawn_date: a[11], initial_fgc_date: a[12], fgc_not_held_reason: a[13],
-    attend_parents: null, attend_maternal: null, attend_paternal: null, attend_friends: null, attend_professionals: null,
-    child_participation: null, advocate_used: null, interpreter_used: null, private_family_time: null,
-    plan_agreed: a[14] === null || a[14] === undefined ? null : !!a[14], plan_date: a[15],
-    plan_sent_date: a[16], plan_uploaded_date: null, closure_date: a[17], family_feedback: null,
-    professional_feedback: null, version: 0, children: [], plan_content: [], review_dates: [],
+/** A Referral in one fixed shape (fast to build and read) from a row of `columns` (id first); nulls for the rest. */
+function referralMaker(columns: readonly ReferralColumn[]): (a: any[]) => Referral {
+  const at = Object.fromEntries(REFERRAL_COLUMNS.map((c) => [c, columns.indexOf(c)])) as Record<ReferralColumn, number>;
+  const get = (a: any[], c: ReferralColumn) => (at[c] < 0 ? null : a[at[c]] ?? null);
+  return (a) => {
+    const coordinator = get(a, 'coordinator_id');
+    const agreed = get(a, 'plan_agreed');
+    return {
+      id: Number(a[at.id]), referral_ref: get(a, 'referral_ref'), family_id: Number(get(a, 'family_id')), referral_date: get(a, 'referral_date'),
+      referral_source: get(a, 'referral_source'), stage_offered: get(a, 'stage_offered'), coordinator_id: coordinator === null ? null : Number(coordinator),
+      coordinator_name: null, lbp_date: null, offer_date: get(a, 'offer_date'), offered_by: null, offer_method: null,
+      consent_decision: get(a, 'consent_decision'), consent_date: get(a, 'consent_date'), decline_reason: get(a, 'decline_reason'),
+      consent_withdrawn_date: get(a, 'consent_withdrawn_date'), initial_fgc_date: get(a, 'initial_fgc_date'), fgc_not_held_reason: get(a, 'fgc_not_held_reason'),
+      attend_parents: null, attend_maternal: null, attend_paternal: null, attend_friends: null, attend_professionals: null,
+      child_participation: null, advocate_used: null, interpreter_used: null, private_family_time: null,
+      plan_agreed: agreed === null ? null : !!agreed, plan_date: get(a, 'plan_date'),
+      plan_sent_date: get(a, 'plan_sent_date'), plan_uploaded_date: null, closure_date: get(a, 'closure_date'), family_feedback: null,
+      professional_feedback: null, version: 0, children: [], plan_content: [], review_dates: [],
+    };
   };
 }
 
@@ -88,7 +98,9 @@ function inIds(db: Knex, q: Knex.QueryBuilder, column: string, ids: number[]): K
  */
 export async function loadInsightCases(db: Knex, range: { from: string; to: string }, filters: Filters, needs: Needs = {}): Promise<InsightCases> {
   const activeBy = needs.activeBy ?? ALL_ACTIVITY;
-  const q = db('referrals').select(...REFERRAL_COLUMNS).where((w) => {
+  const columns = needs.referralColumns ?? REFERRAL_COLUMNS;
+  const toReferral = referralMaker(columns);
+  const q = db('referrals').select(...columns).where((w) => {
     for (const col of activeBy) {
       if (col === 'review') w.orWhereIn('id', db('review_conferences').select('referral_id').whereBetween('review_date', [range.from, range.to]));
       else w.orWhereBetween(col, [range.from, range.to]);

@@ -66,15 +66,20 @@ const qs = (params: Record<string, string>) => new URLSearchParams(params).toStr
 export function insightRoutes(services: Services): Router {
   const { db } = services;
   const service = insightService(db);
-  // Outside tests, work out the current year's pages soon after start-up, and the other pages of
-  // any selection someone looks at, so pages come from the cache (see service.ts).
+  // Outside tests, work out the current year's pages soon after start-up, the other pages of any
+  // selection someone looks at, and those selections again after each change to the data, so
+  // pages come from the cache (see service.ts).
   const background = services.config.env !== 'test';
+  const warmFailed = (e: unknown) => services.logger.warn({ err: { message: (e as Error).message } }, 'insight warm-up failed');
   const warm = (b: Basics, sel: Selection, today: string) => {
     if (!background) return;
-    setImmediate(() => service.warm(b, sel, today).catch((e) => services.logger.warn({ err: { message: (e as Error).message } }, 'insight warm-up failed')));
+    service.viewedNow(sel, today);
+    setImmediate(() => service.warm(b, sel, today).catch(warmFailed));
   };
   if (background) {
-    setTimeout(() => service.warmDefault().catch((e) => services.logger.warn({ err: { message: (e as Error).message } }, 'insight warm-up failed')), 1000).unref();
+    // at start-up, then again for the selections people look at whenever the data changes
+    setTimeout(() => service.warmDefault().catch(warmFailed), 1000).unref();
+    service.watch(2000, warmFailed);
   }
   const router = Router();
   const insight = requirePermission('insight');

@@ -5,7 +5,7 @@ import { loadCodeLists, type CodeLists } from '../codes/code-lists.js';
 import { addMonths, todayIso } from '../common/dates.js';
 import { countPeriod, type CaseData } from './common.js';
 import { LruCache, dataVersion } from './cache.js';
-import { applyFilters, earliestReferralDate, loadInsightCases, loadTeams } from './data.js';
+import { applyFilters, earliestReferralDate, loadInsightCases, loadTeams, type Needs } from './data.js';
 import { filterOptions, type FilterOptions, type Filters } from './filters.js';
 import { parsePeriod, type Period } from './period.js';
 import { funnelFigures } from './funnel.js';
@@ -34,6 +34,30 @@ export interface Basics {
 export const DUE_SHOWN = 100;
 
 const filterKey = (f: Filters) => `${f.stage}|${f.source}|${f.team}`;
+const selectionKey = (sel: Selection) => `${sel.period.from}|${sel.period.to}|${filterKey(sel.filters)}`;
+
+/**
+ * What a page needs of the period's case data, least first; each level holds everything the
+ * ones before it hold, so a page can use any loaded level at or above its own. Loading the
+ * children's characteristics is most of the cost, and only two pages count by them.
+ */
+const LEVELS = {
+  /** populations and dates: take-up, timeliness */
+  populations: { referralChildren: true, reviews: true },
+  /** with outcomes and plan content: outcomes, plans */
+  outcomes: { referralChildren: true, reviews: true, outcomes: true, planContent: true },
+  /** with the children's characteristics: why FGCs do not happen, equity */
+  characteristics: { characteristics: true, outcomes: true, reviews: true, planContent: true },
+} satisfies Record<string, Needs>;
+type Level = keyof typeof LEVELS;
+const LEVEL_ORDER = Object.keys(LEVELS) as Level[];
+
+/** Trends count FGCs by the month of three dates: only those are read. */
+const TREND_NEEDS: Needs = { reviews: true, activeBy: ['referral_date', 'initial_fgc_date', 'review'], referralColumns: ['id', 'referral_date', 'initial_fgc_date'] };
+
+/** How long a selection someone looked at is worked out again after each change, and the least pause between two such runs. */
+export const KEEP_WARM_MS = 8 * 60 * 60 * 1000;
+const MIN_PAUSE_MS = 2000;
 
 /** The latest conference date whose outcome `months` later is due by `today` (addMonths clamps month ends). */
 export function lastDueConference(today: string, months: number): string {
@@ -56,12 +80,70 @@ export function insightService(db: Knex): InsightService {
 }
 
 export class InsightService {
-  private readonly data = new LruCache<CaseData>(2);
+  private readonly data = new LruCache<CaseData>(6);
   private readonly warmed = new Map<string, Promise<void>>();
   private readonly pages = new LruCache<unknown>(100);
   private readonly basics = new LruCache<Omit<Basics, 'version'>>(1);
+  /** selections people looked at (key -> selection, day and when), worked out again when the data changes */
+  private readonly viewed = new Map<string, { sel: Selection; today: string; at: number }>();
+  private watcher: NodeJS.Timeout | null = null;
 
   constructor(private readonly db: Knex) {}
+
+  /** Forgets every cached figure (the benchmark measures the pages from nothing with it). */
+  clear(): void {
+    this.data.clear();
+    this.pages.clear();
+    this.basics.clear();
+    this.warmed.clear();
+  }
+
+  /** Remembers that someone looked at a selection, so it is worked out again in the background after a change. */
+  viewedNow(sel: Selection, today: string): void {
+    this.viewed.delete(selectionKey(sel));
+    this.viewed.set(selectionKey(sel), { sel, today, at: Date.now() });
+    while (this.viewed.size > 20) this.viewed.delete(this.viewed.keys().next().value!);
+  }
+
+  /**
+   * Every `intervalMs`, checks the data version (one small query); when it has changed, works
+   * out again every page of the selections looked at in the last KEEP_WARM_MS, one run at a
+   * time, pausing between runs at least twice as long as the last run took (so at most a third
+   * of the time goes on it however often the data changes). Each process keeps its own cache,
+   * checked against the data version in the database, so several processes stay correct.
+   */
+  watch(intervalMs = 2000, onError: (e: unknown) => void = () => undefined): void {
+    if (this.watcher) return;
+    let seen: string | null = null;
+    let running = false;
+    let notBefore = 0;
+    this.watcher = setInterval(() => {
+      if (running || Date.now() < notBefore) return;
+      running = true;
+      const started = Date.now();
+      (async () => {
+        const version = await dataVersion(this.db);
+        if (version === seen) return;
+        seen = version;
+        const b = await this.basicsNow();
+        for (const [key, v] of this.viewed) {
+          if (Date.now() - v.at > KEEP_WARM_MS) this.viewed.delete(key);
+          else await this.warm(b, v.sel, v.today);
+        }
+      })()
+        .catch(onError)
+        .finally(() => {
+          running = false;
+          notBefore = Date.now() + Math.max(MIN_PAUSE_MS, 2 * (Date.now() - started));
+        });
+    }, intervalMs);
+    this.watcher.unref();
+  }
+
+  unwatch(): void {
+    if (this.watcher) clearInterval(this.watcher);
+    this.watcher = null;
+  }
 
   /** Code lists, filter options and the earliest referral date, for the current data version. */
   async basicsNow(): Promise<Basics> {
@@ -73,25 +155,32 @@ export class InsightService {
     return { version, ...b };
   }
 
-  private caseData(b: Basics, sel: Selection): Promise<CaseData> {
-    const key = `${sel.period.from}|${sel.period.to}|${filterKey(sel.filters)}`;
-    return this.data.get(key, b.version, async () => {
-      const cases = await loadInsightCases(this.db, sel.period, sel.filters, { characteristics: true, outcomes: true, reviews: true, planContent: true });
+  /** The selection's case data at `level` or above: one already loaded (or being loaded) if there is one, else loaded now. */
+  private caseData(b: Basics, sel: Selection, level: Level): Promise<CaseData> {
+    const key = (l: Level) => `${selectionKey(sel)}|${l}`;
+    const have = LEVEL_ORDER.slice(LEVEL_ORDER.indexOf(level)).reverse().find((l) => this.data.peek(key(l), b.version) !== undefined) ?? level;
+    return this.data.get(key(have), b.version, async () => {
+      const cases = await loadInsightCases(this.db, sel.period, sel.filters, LEVELS[have]);
       return { ...cases, codes: b.codes };
     });
   }
 
   private page<T>(name: string, b: Basics, sel: Selection, extra: string, make: () => Promise<T>): Promise<T> {
-    return this.pages.get(`${name}|${sel.period.from}|${sel.period.to}|${filterKey(sel.filters)}|${extra}`, b.version, make) as Promise<T>;
+    return this.pages.get(`${name}|${selectionKey(sel)}|${extra}`, b.version, make) as Promise<T>;
+  }
+
+  /** Whether a page's figures for a selection are cached (worked out, or being worked out) for this data version. */
+  hasPage(name: string, version: string, sel: Selection, extra = ''): boolean {
+    return this.pages.peek(`${name}|${selectionKey(sel)}|${extra}`, version) !== undefined;
   }
 
   funnel(b: Basics, sel: Selection) {
-    return this.page('funnel', b, sel, '', async () => funnelFigures(await this.caseData(b, sel), sel.period));
+    return this.page('funnel', b, sel, '', async () => funnelFigures(await this.caseData(b, sel, 'populations'), sel.period));
   }
 
   refusals(b: Basics, sel: Selection, by: RefusalDimension) {
     return this.page('refusals', b, sel, by, async () => {
-      const f = refusalFigures(await this.caseData(b, sel), sel.period, by);
+      const f = refusalFigures(await this.caseData(b, sel, 'characteristics'), sel.period, by);
       return { tables: f.tables, byTables: f.byTables };
     });
   }
@@ -102,7 +191,7 @@ export class InsightService {
 
   equity(b: Basics, sel: Selection, comparisonId: number | null) {
     return this.page('equity', b, sel, String(comparisonId), async (): Promise<{ dimensions: EquityDimension[]; tables: InsightTable[] }> => {
-      const [data, comparison] = await Promise.all([this.caseData(b, sel), comparisonId ? getComparison(this.db, comparisonId) : null]);
+      const [data, comparison] = await Promise.all([this.caseData(b, sel, 'characteristics'), comparisonId ? getComparison(this.db, comparisonId) : null]);
       const dimensions = equityFigures(countPeriod(data, sel.period), comparison?.data ?? null);
       return { dimensions, tables: dimensions.map(equityTable) };
     });
@@ -110,7 +199,7 @@ export class InsightService {
 
   timeliness(b: Basics, sel: Selection) {
     return this.page('timeliness', b, sel, '', async (): Promise<{ figures: TimelinessFigures; tables: InsightTable[] }> => {
-      const t = timelinessFigures(await this.caseData(b, sel), sel.period);
+      const t = timelinessFigures(await this.caseData(b, sel, 'populations'), sel.period);
       return { figures: t.figures, tables: t.tables };
     });
   }
@@ -118,7 +207,7 @@ export class InsightService {
   outcomes(b: Basics, sel: Selection, today: string) {
     return this.page('outcomes', b, sel, today, async () => {
       const [o, due] = await Promise.all([
-        this.caseData(b, sel).then((data) => outcomeFigures(data, sel.period, today)),
+        this.caseData(b, sel, 'outcomes').then((data) => outcomeFigures(data, sel.period, today)),
         this.dueSummary(sel.filters, today),
       ]);
       return { heldChildren: o.held.children, notHeldChildren: o.notHeld.children, tables: o.tables, due };
@@ -127,7 +216,7 @@ export class InsightService {
 
   plans(b: Basics, sel: Selection) {
     return this.page('plans', b, sel, '', async () => {
-      const p = planFigures(await this.caseData(b, sel), sel.period);
+      const p = planFigures(await this.caseData(b, sel, 'outcomes'), sel.period);
       return { held: p.held, agreed: p.agreed, sent: p.sent, tables: p.tables };
     });
   }
@@ -136,7 +225,7 @@ export class InsightService {
     const range = trendRange(today);
     const sel = { period: { from: range.from, to: range.to, label: 'last 24 months', kind: 'dates' as const }, filters };
     return this.page('trends', b, sel, today, async (): Promise<{ trend: TrendMonth[]; tables: InsightTable[] }> => {
-      const cases = await loadInsightCases(this.db, range, filters, { reviews: true, activeBy: ['referral_date', 'initial_fgc_date', 'review'] });
+      const cases = await loadInsightCases(this.db, range, filters, TREND_NEEDS);
       const trend = monthlyTrend({ ...cases, codes: b.codes }, range.months);
       return { trend, tables: [trendTable(trend)] };
     });
@@ -144,16 +233,18 @@ export class InsightService {
 
   /**
    * Works out every page for a selection in the background, one after another, so moving
-   * between the pages is quick: done once per selection and data version.
+   * between the pages is quick: done once per selection and data version. The case data is
+   * loaded once, with everything every page needs, and take-up comes first.
    */
   warm(b: Basics, sel: Selection, today: string): Promise<void> {
-    const key = `${b.version}|${sel.period.from}|${sel.period.to}|${filterKey(sel.filters)}|${today}`;
+    const key = `${b.version}|${selectionKey(sel)}|${today}`;
     const running = this.warmed.get(key);
     if (running) return running;
     if (this.warmed.size > 200) this.warmed.clear();
     const work = (async () => {
       const comparisons = await this.comparisons();
       const steps: (() => Promise<unknown>)[] = [
+        () => this.caseData(b, sel, 'characteristics'),
         () => this.funnel(b, sel),
         () => this.refusals(b, sel, 'stageOffered'),
         () => this.equity(b, sel, comparisons[0]?.id ?? null),
@@ -170,6 +261,11 @@ export class InsightService {
     this.warmed.set(key, work);
     work.catch(() => this.warmed.delete(key));
     return work;
+  }
+
+  /** The background work for a selection at a data version, if it has been started. */
+  warming(version: string, sel: Selection, today: string): Promise<void> | undefined {
+    return this.warmed.get(`${version}|${selectionKey(sel)}|${today}`);
   }
 
   /** Works out every page for the current financial year with no filters (what the pages show first). */
