@@ -142,8 +142,9 @@ export async function loadInsightCases(db: Knex, range: { from: string; to: stri
 }
 
 /**
- * The children with these ids (characteristics, or only the merged ones), and the records
- * they were merged into, following chains, so each person counts once.
+ * The children with these ids and their characteristics, and the records they were merged
+ * into, following chains, so each person counts once; without characteristics, only the
+ * merged records (all that counting children once needs).
  */
 async function loadChildren(db: Knex, ids: number[], characteristics: boolean): Promise<Child[]> {
   const columns = characteristics
@@ -176,12 +177,22 @@ async function loadChildren(db: Knex, ids: number[], characteristics: boolean): 
       };
     });
   };
-  const children = await fetch(ids, !characteristics);
+  if (!characteristics) {
+    // Every merged record in the database (few, found by a partial index; chains are complete
+    // among them): cheaper than looking up each child on the referrals, and it resolves the same.
+    const rows = (await selectArrays(db, db('children').select(columns).whereNotNull('merged_into_id'))) as any[][];
+    return rows.map((r): Child => ({
+      id: Number(r[0]), family_id: Number(r[1]), child_ref: '', cms_id: r[2] ?? null, first_name: null, last_name: null,
+      date_of_birth: null, expected_date_of_birth: null, sex: null, ethnicity: null, disabilities: [], disability_self_reported: null,
+      merged_into_id: Number(r[3]), version: 0,
+    }));
+  }
+  const children = await fetch(ids, false);
   const have = new Set(children.map((c) => c.id));
   let missing = [...new Set(children.map((c) => c.merged_into_id).filter((id): id is number => !!id && !have.has(id)))];
   while (missing.length) {
-    // survivors: with characteristics they carry the counted values; without, only onward merges matter
-    const more = await fetch(missing, !characteristics);
+    // survivors carry the counted values
+    const more = await fetch(missing, false);
     for (const c of more) have.add(c.id);
     children.push(...more);
     missing = [...new Set(more.map((c) => c.merged_into_id).filter((id): id is number => !!id && !have.has(id)))];

@@ -42,8 +42,11 @@ const selectionKey = (sel: Selection) => `${sel.period.from}|${sel.period.to}|${
  * children's characteristics is most of the cost, and only two pages count by them.
  */
 const LEVELS = {
-  /** populations and dates: take-up, timeliness */
-  populations: { referralChildren: true, reviews: true },
+  /** populations and dates: take-up, timeliness (only the columns the populations and the timeliness dates need) */
+  populations: {
+    referralChildren: true, reviews: true,
+    referralColumns: ['id', 'referral_date', 'offer_date', 'consent_decision', 'consent_date', 'initial_fgc_date', 'plan_agreed', 'plan_date', 'closure_date'],
+  },
   /** with outcomes and plan content: outcomes, plans */
   outcomes: { referralChildren: true, reviews: true, outcomes: true, planContent: true },
   /** with the children's characteristics: why FGCs do not happen, equity */
