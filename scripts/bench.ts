@@ -59,11 +59,11 @@ async function referralCount(target: Target): Promise<number> {
   }
 }
 
-/** Fresh planner statistics (autovacuum, which would gather them, may be off on a test server). */
+/** Fresh planner statistics and visibility map (autovacuum, which would keep them, may be off on a test server). */
 async function analyze(url: string) {
   const db = knexFactory({ client: 'pg', connection: url });
   try {
-    await db.raw('analyze');
+    await db.raw('vacuum analyze');
   } finally {
     await db.destroy();
   }
