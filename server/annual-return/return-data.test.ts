@@ -5,7 +5,8 @@ import { mergeChildren } from '../duplicates/merge.js';
 import { financialYear, inRange } from '../common/dates.js';
 import { loadCaseData } from './return-data.js';
 import { buildReturn } from './return-service.js';
-import { qualityDatasetOf } from '../quality/report-data.js';
+import { loadQualityDataset, qualityDatasetOf } from '../quality/report-data.js';
+import { seedFamily } from '../../test/support/cases.js';
 import { qualityTableRows, runQuality } from '../quality/report.js';
 
 // The year's case data is read once and serves both the return's counting and its Data
@@ -123,5 +124,22 @@ describe('the year’s data-quality run from the same rows', () => {
 
   it('needs the period its rows are for', async () => {
     await expect(runQuality(db(), { data: { referrals: [], children: [] } })).rejects.toThrow(/period/);
+  });
+});
+
+describe('the data-quality rows of one family', () => {
+  it('are the whole database’s rows for that family, children with no referral included', async () => {
+    const lonely = await seedFamily(db(), 'LONELY', [{ cms_id: 'L1' }, { cms_id: 'L2' }]);
+    const all = await loadQualityDataset(db());
+    expect(all.children.length).toBeGreaterThan(all.referrals.length);
+    const merged = all.children.find((c) => c.merged_into_id)!.family_id;
+    for (const familyId of [all.referrals[0].family_id, all.referrals.at(-1)!.family_id, merged, lonely.familyId]) {
+      const mine = await loadQualityDataset(db(), { familyId });
+      expect(mine, String(familyId)).toEqual({
+        referrals: all.referrals.filter((r) => r.family_id === familyId),
+        children: all.children.filter((c) => c.family_id === familyId),
+      });
+      expect(mine.children.length).toBeGreaterThan(0);
+    }
   });
 });

@@ -63,9 +63,10 @@ function toChild(a: any[]): CaseChild {
  * referrals active in the year, their children, and the survivors of merged children.
  * One scan picks the referrals; everything else is fetched by id, the ids bound as one
  * parameter, which both databases answer from their indexes. The same rows serve the
- * year's data-quality run (qualityDatasetOf).
+ * year's data-quality run (qualityDatasetOf). `planContent: false` leaves every referral's
+ * plan_content empty, for a caller that counts none.
  */
-export async function loadCaseData(db: Knex, period: { from: string; to: string }): Promise<CaseData> {
+export async function loadCaseData(db: Knex, period: { from: string; to: string }, options: { planContent?: boolean } = {}): Promise<CaseData> {
   const referrals: CaseReferral[] = [];
   await eachRow(db, activeIn(db, period.from, period.to, 'r').join('families as f', 'f.id', 'r.family_id').select(REFERRAL_COLUMNS),
     (a) => referrals.push(toReferral(a)));
@@ -84,7 +85,7 @@ export async function loadCaseData(db: Knex, period: { from: string; to: string 
       childIds.add(l[1]);
     }),
     byIds(db('review_conferences').select('referral_id', 'review_date').orderBy('review_date'), (r) => byId.get(r[0])?.review_dates.push(r[1])),
-    byIds(db('referral_plan_content').select('referral_id', 'code'), (c) => byId.get(c[0])?.plan_content.push(c[1])),
+    options.planContent === false ? null : byIds(db('referral_plan_content').select('referral_id', 'code'), (c) => byId.get(c[0])?.plan_content.push(c[1])),
   ]);
 
   const children = await loadChildrenByIds(db, [...childIds]);
@@ -118,7 +119,8 @@ async function loadChildrenByIds(db: Knex, ids: number[]): Promise<CaseChild[]> 
   return out;
 }
 
+/** The annual return's input: the year's case data (no plan content: no figure of the return counts it) and the code lists. */
 export async function loadReturnInput(db: Knex, year: number) {
-  const [data, codes] = await Promise.all([loadCaseData(db, financialYear(year)), loadCodeLists(db)]);
+  const [data, codes] = await Promise.all([loadCaseData(db, financialYear(year), { planContent: false }), loadCodeLists(db)]);
   return { year, ...data, codes };
 }

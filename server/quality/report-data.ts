@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { activeIn, type CaseData } from '../annual-return/return-data.js';
 import { isPostgres } from '../../db/connection.js';
-import { selectArrays, whereIdIn } from '../common/array-rows.js';
+import { eachRow, selectArrays, whereIdIn } from '../common/array-rows.js';
 import type { DatasetChild, DatasetReferral, QualityDataset } from './evaluate.js';
 import type { ReferralChildFacts } from './types.js';
 
@@ -29,70 +29,67 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
  * database, a period, or one family.
  */
 export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promise<QualityDataset> {
-  // A period or a family is picked by one query, then everything is fetched by id in
-  // chunks (indexed lookups); the whole database is read table by table.
+  // A period or a family is picked by one query, then everything is fetched by id (one
+  // query each, indexed lookups); the whole database is read table by table. Rows are
+  // handed over one at a time (eachRow), so no array of every row is held.
   let referralIds: number[] | null = null;
   if (scope.period) referralIds = (await selectArrays(db, activeIn(db, scope.period.from, scope.period.to).select('id'))).map((a) => Number(a[0]));
   if (scope.familyId !== undefined) referralIds = (await selectArrays(db, db('referrals').select('id').where({ family_id: scope.familyId }))).map((a) => Number(a[0]));
-  const select = (q: () => Knex.QueryBuilder, column: string) =>
-    referralIds ? selectByIds(db, q, column, referralIds) : selectArrays(db, q());
+  if (referralIds && !referralIds.length) return { referrals: [], children: scope.familyId !== undefined ? await loadChildren(db, scope, []) : [] };
+  const each = (q: Knex.QueryBuilder, column: string, row: (a: any[]) => void) => eachRow(db, referralIds ? whereIdIn(db, q, column, referralIds) : q, row);
 
-  const referralRows = await select(() => db('referrals as r').join('families as f', 'f.id', 'r.family_id').select(
+  const referrals: DatasetReferral[] = [];
+  const byId = new Map<number, DatasetReferral>();
+  await each(db('referrals as r').join('families as f', 'f.id', 'r.family_id').select(
     'r.id', 'r.family_id', 'r.referral_ref', 'f.family_ref', 'r.referral_date', 'r.offer_date', 'r.consent_decision', 'r.consent_date',
     'r.decline_reason', 'r.consent_withdrawn_date', 'r.initial_fgc_date', 'r.fgc_not_held_reason', 'r.plan_agreed', 'r.plan_date',
     'r.plan_sent_date', 'r.plan_uploaded_date', 'r.closure_date',
-  ), 'r.id'); // unordered (SQLite would sort): sorted below, cheaper in memory
-  const referrals: DatasetReferral[] = new Array(referralRows.length);
-  const byId = new Map<number, DatasetReferral>();
-  for (let i = 0; i < referralRows.length; i++) {
-    const a = referralRows[i] as any[];
+  ), 'r.id', (a) => { // unordered (SQLite would sort): sorted below, cheaper in memory
     const r: DatasetReferral = {
       id: Number(a[0]), family_id: Number(a[1]), referral_ref: a[2], family_ref: a[3], referral_date: a[4], offer_date: a[5],
       consent_decision: a[6], consent_date: a[7], decline_reason: a[8], consent_withdrawn_date: a[9], initial_fgc_date: a[10],
       fgc_not_held_reason: a[11], plan_agreed: bool(a[12]), plan_date: a[13], plan_sent_date: a[14], plan_uploaded_date: a[15],
       closure_date: a[16], children: [], review_dates: [],
     };
-    referrals[i] = r;
+    referrals.push(r);
     byId.set(r.id, r);
-  }
+  });
   referrals.sort((a, b) => a.id - b.id);
 
-  const linkRows = await select(() => db('referral_children').select('referral_id', 'child_id', 'legal_status',
-    'outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living'), 'referral_id');
-  const onReferrals = new Set<number>();
-  for (const a of linkRows as any[][]) {
+  const onReferrals: number[] = [];
+  await each(db('referral_children').select('referral_id', 'child_id', 'legal_status',
+    'outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living'), 'referral_id', (a) => {
     const link: ReferralChildFacts = { child_id: Number(a[1]), legal_status: a[2], outcome_6m_legal_status: a[3], outcome_6m_living: a[4],
       outcome_12m_legal_status: a[5], outcome_12m_living: a[6] };
     byId.get(Number(a[0]))?.children!.push(link);
-    onReferrals.add(link.child_id);
-  }
+    if (scope.period) onReferrals.push(link.child_id);
+  });
 
-  const reviewRows = await select(() => db('review_conferences').select('referral_id', 'review_date'), 'referral_id');
-  for (const a of reviewRows as any[][]) byId.get(Number(a[0]))?.review_dates.push(a[1]);
-  if (reviewRows.length) for (const r of referrals) if (r.review_dates.length > 1) r.review_dates.sort();
-
-  const childQuery = () => db('children as c').join('families as f', 'f.id', 'c.family_id').select('c.id', 'c.family_id', 'c.child_ref', 'f.family_ref',
-    'c.cms_id', 'c.date_of_birth', 'c.expected_date_of_birth', 'c.ethnicity', 'c.merged_into_id');
-  // A family's page shows all its children; a period has the children on its referrals.
-  const childRows = scope.familyId !== undefined
-    ? await selectArrays(db, childQuery().where('c.family_id', scope.familyId))
-    : scope.period
-      ? await selectByIds(db, childQuery, 'c.id', [...onReferrals])
-      : await selectArrays(db, childQuery());
-  const children: DatasetChild[] = new Array(childRows.length);
-  for (let i = 0; i < childRows.length; i++) {
-    const a = childRows[i] as any[];
-    children[i] = { id: Number(a[0]), family_id: Number(a[1]), child_ref: a[2], family_ref: a[3], cms_id: a[4], date_of_birth: a[5],
-      expected_date_of_birth: a[6], ethnicity: a[7], merged_into_id: num(a[8]) };
-  }
-  children.sort((a, b) => a.id - b.id);
-  return { referrals, children };
+  let reviews = 0;
+  await each(db('review_conferences').select('referral_id', 'review_date'), 'referral_id', (a) => {
+    byId.get(Number(a[0]))?.review_dates.push(a[1]);
+    reviews++;
+  });
+  if (reviews) for (const r of referrals) if (r.review_dates.length > 1) r.review_dates.sort();
+  return { referrals, children: await loadChildren(db, scope, onReferrals) };
 }
 
-/** Rows whose `column` is one of `ids`, in one query. */
-async function selectByIds(db: Knex, query: () => Knex.QueryBuilder, column: string, ids: number[]): Promise<unknown[][]> {
-  if (!ids.length) return [];
-  return selectArrays(db, whereIdIn(db, query(), column, ids));
+/** A family's page shows all its children; a period has the children on its referrals; else every child. */
+async function loadChildren(db: Knex, scope: LoadScope, onReferrals: number[]): Promise<DatasetChild[]> {
+  const q = db('children as c').join('families as f', 'f.id', 'c.family_id').select('c.id', 'c.family_id', 'c.child_ref', 'f.family_ref',
+    'c.cms_id', 'c.date_of_birth', 'c.expected_date_of_birth', 'c.ethnicity', 'c.merged_into_id');
+  if (scope.familyId !== undefined) q.where('c.family_id', scope.familyId);
+  else if (scope.period) {
+    if (!onReferrals.length) return [];
+    whereIdIn(db, q, 'c.id', [...new Set(onReferrals)]);
+  }
+  const children: DatasetChild[] = [];
+  await eachRow(db, q, (a) => {
+    children.push({ id: Number(a[0]), family_id: Number(a[1]), child_ref: a[2], family_ref: a[3], cms_id: a[4], date_of_birth: a[5],
+      expected_date_of_birth: a[6], ethnicity: a[7], merged_into_id: num(a[8]) });
+  });
+  children.sort((a, b) => a.id - b.id);
+  return children;
 }
 
 /**
