@@ -6,7 +6,7 @@ import { isPostgres } from '../../db/connection.js';
 import type { Child, Referral, ReferralChild } from '../cases/types.js';
 import { NR } from '../annual-return/breakdowns.js';
 import { NO_TEAM, type Filters } from './filters.js';
-import { selectArrays } from '../quality/report-data.js';
+import { selectArrays } from '../common/array-rows.js';
 
 export interface InsightCases {
   referrals: Referral[];

@@ -12,7 +12,7 @@ export interface FunnelStep {
   children: number;
 }
 
-const STEPS: { key: FunnelStep['key']; label: string }[] = [
+export const FUNNEL_STEPS: { key: FunnelStep['key']; label: string }[] = [
   { key: 'referred', label: 'Referred' },
   { key: 'offered', label: 'Offered' },
   { key: 'consented', label: 'Consented' },
@@ -31,7 +31,7 @@ export function cohortFunnel(data: CaseData, period: Range): { steps: FunnelStep
   const cohort = countPeriod(data, ALL_TIME, cohortReferrals);
   const byId = indexReferrals(cohortReferrals);
   const resolve = resolverFor(data);
-  const steps = STEPS.map(({ key, label }) => {
+  const steps = FUNNEL_STEPS.map(({ key, label }) => {
     const p = cohort.populations[key];
     const children = p.children ?? distinctChildren(pick(byId, p.fgcIds), resolve).size;
     return { key, label, fgcs: p.fgcs, children };
@@ -71,8 +71,14 @@ export function funnelTable(steps: FunnelStep[]): InsightTable {
   };
 }
 
+/** The populations the activity table shows (an AnnualReturn has them all). */
+export interface ActivityCounts {
+  populations: Record<'referred' | 'offered' | 'consented' | 'declined' | 'tookPlace' | 'plansAgreed' | 'didNotTakePlace' | 'reviews',
+    { fgcs: number; children: number | null; meetings?: number }>;
+}
+
 /** What happened in the period, by the annual return's counting rules. */
-export function activityTable(ret: AnnualReturn): InsightTable {
+export function activityTable(ret: ActivityCounts): InsightTable {
   const p = ret.populations;
   const line = (measure: string, fgcs: number, children: number | null) => ({ cells: { measure, fgcs, children } });
   return {

@@ -8,7 +8,8 @@ import { LruCache, dataVersion } from './cache.js';
 import { applyFilters, earliestReferralDate, loadInsightCases, loadTeams, type Needs } from './data.js';
 import { filterOptions, type FilterOptions, type Filters } from './filters.js';
 import { parsePeriod, type Period } from './period.js';
-import { funnelFigures } from './funnel.js';
+import { activityTable, funnelTable } from './funnel.js';
+import { funnelCounts } from './funnel-counts.js';
 import { refusalFigures, type RefusalDimension } from './refusals.js';
 import { equityFigures, equityTable, type EquityDimension } from './equity.js';
 import { getComparison, listComparisons, type ComparisonSummary } from './comparison-repository.js';
@@ -37,23 +38,32 @@ const filterKey = (f: Filters) => `${f.stage}|${f.source}|${f.team}`;
 const selectionKey = (sel: Selection) => `${sel.period.from}|${sel.period.to}|${filterKey(sel.filters)}`;
 
 /**
- * What a page needs of the period's case data, least first; each level holds everything the
- * ones before it hold, so a page can use any loaded level at or above its own. Loading the
- * children's characteristics is most of the cost, and only two pages count by them.
+ * What each page reads of the period's case data. A page's populations depend only on each
+ * referral's own dates, so a page loads only the referrals with those dates in the period, the
+ * columns it reads and the related rows it counts (the children's characteristics are most of
+ * the cost, and only two pages count by them). The full set (`all`: every referral active in
+ * the period, everything) serves every page: the background warm-up loads it once.
  */
-const LEVELS = {
-  /** populations and dates: take-up, timeliness (only the columns the populations and the timeliness dates need) */
-  populations: {
-    referralChildren: true, reviews: true,
-    referralColumns: ['id', 'referral_date', 'offer_date', 'consent_decision', 'consent_date', 'initial_fgc_date', 'plan_agreed', 'plan_date', 'closure_date'],
+const SPECS = {
+  /** timeliness: FGCs offered, consented, conferenced and plans agreed in the period, with their dates */
+  timeliness: {
+    activeBy: ['offer_date', 'consent_date', 'initial_fgc_date'],
+    referralColumns: ['id', 'referral_date', 'offer_date', 'consent_decision', 'consent_date', 'initial_fgc_date', 'plan_agreed', 'plan_date'],
   },
-  /** with outcomes and plan content: outcomes, plans */
-  outcomes: { referralChildren: true, reviews: true, outcomes: true, planContent: true },
-  /** with the children's characteristics: why FGCs do not happen, equity */
-  characteristics: { characteristics: true, outcomes: true, reviews: true, planContent: true },
+  /** plans: conferences held in the period, their plans and what they provide */
+  plans: {
+    activeBy: ['initial_fgc_date'], planContent: true,
+    referralColumns: ['id', 'referral_date', 'initial_fgc_date', 'plan_agreed', 'plan_date', 'plan_sent_date'],
+  },
+  /** outcomes: conferences held, and episodes closed without one, in the period, with each child's outcomes */
+  outcomes: {
+    activeBy: ['initial_fgc_date', 'closure_date'], outcomes: true,
+    referralColumns: ['id', 'referral_ref', 'family_id', 'referral_date', 'initial_fgc_date', 'closure_date'],
+  },
+  /** why FGCs do not happen, equity (and any page): everything */
+  all: { characteristics: true, outcomes: true, reviews: true, planContent: true },
 } satisfies Record<string, Needs>;
-type Level = keyof typeof LEVELS;
-const LEVEL_ORDER = Object.keys(LEVELS) as Level[];
+type Spec = keyof typeof SPECS;
 
 /** Trends count FGCs by the month of three dates: only those are read. */
 const TREND_NEEDS: Needs = { reviews: true, activeBy: ['referral_date', 'initial_fgc_date', 'review'], referralColumns: ['id', 'referral_date', 'initial_fgc_date'] };
@@ -83,7 +93,7 @@ export function insightService(db: Knex): InsightService {
 }
 
 export class InsightService {
-  private readonly data = new LruCache<CaseData>(6);
+  private readonly data = new LruCache<CaseData>(8);
   private readonly warmed = new Map<string, Promise<void>>();
   private readonly pages = new LruCache<unknown>(100);
   private readonly basics = new LruCache<Omit<Basics, 'version'>>(1);
@@ -158,12 +168,12 @@ export class InsightService {
     return { version, ...b };
   }
 
-  /** The selection's case data at `level` or above: one already loaded (or being loaded) if there is one, else loaded now. */
-  private caseData(b: Basics, sel: Selection, level: Level): Promise<CaseData> {
-    const key = (l: Level) => `${selectionKey(sel)}|${l}`;
-    const have = LEVEL_ORDER.slice(LEVEL_ORDER.indexOf(level)).reverse().find((l) => this.data.peek(key(l), b.version) !== undefined) ?? level;
-    return this.data.get(key(have), b.version, async () => {
-      const cases = await loadInsightCases(this.db, sel.period, sel.filters, LEVELS[have]);
+  /** The selection's case data for a page: the full set if it is loaded (or being loaded), else what the page needs. */
+  private caseData(b: Basics, sel: Selection, spec: Spec): Promise<CaseData> {
+    const key = (s: Spec) => `${selectionKey(sel)}|${s}`;
+    const use: Spec = this.data.peek(key('all'), b.version) !== undefined ? 'all' : spec;
+    return this.data.get(key(use), b.version, async () => {
+      const cases = await loadInsightCases(this.db, sel.period, sel.filters, SPECS[use]);
       return { ...cases, codes: b.codes };
     });
   }
@@ -178,12 +188,15 @@ export class InsightService {
   }
 
   funnel(b: Basics, sel: Selection) {
-    return this.page('funnel', b, sel, '', async () => funnelFigures(await this.caseData(b, sel, 'populations'), sel.period));
+    return this.page('funnel', b, sel, '', async () => {
+      const { steps, activity } = await funnelCounts(this.db, sel.period, sel.filters);
+      return { steps, tables: [funnelTable(steps), activityTable(activity)] };
+    });
   }
 
   refusals(b: Basics, sel: Selection, by: RefusalDimension) {
     return this.page('refusals', b, sel, by, async () => {
-      const f = refusalFigures(await this.caseData(b, sel, 'characteristics'), sel.period, by);
+      const f = refusalFigures(await this.caseData(b, sel, 'all'), sel.period, by);
       return { tables: f.tables, byTables: f.byTables };
     });
   }
@@ -194,7 +207,7 @@ export class InsightService {
 
   equity(b: Basics, sel: Selection, comparisonId: number | null) {
     return this.page('equity', b, sel, String(comparisonId), async (): Promise<{ dimensions: EquityDimension[]; tables: InsightTable[] }> => {
-      const [data, comparison] = await Promise.all([this.caseData(b, sel, 'characteristics'), comparisonId ? getComparison(this.db, comparisonId) : null]);
+      const [data, comparison] = await Promise.all([this.caseData(b, sel, 'all'), comparisonId ? getComparison(this.db, comparisonId) : null]);
       const dimensions = equityFigures(countPeriod(data, sel.period), comparison?.data ?? null);
       return { dimensions, tables: dimensions.map(equityTable) };
     });
@@ -202,7 +215,7 @@ export class InsightService {
 
   timeliness(b: Basics, sel: Selection) {
     return this.page('timeliness', b, sel, '', async (): Promise<{ figures: TimelinessFigures; tables: InsightTable[] }> => {
-      const t = timelinessFigures(await this.caseData(b, sel, 'populations'), sel.period);
+      const t = timelinessFigures(await this.caseData(b, sel, 'timeliness'), sel.period);
       return { figures: t.figures, tables: t.tables };
     });
   }
@@ -219,7 +232,7 @@ export class InsightService {
 
   plans(b: Basics, sel: Selection) {
     return this.page('plans', b, sel, '', async () => {
-      const p = planFigures(await this.caseData(b, sel, 'outcomes'), sel.period);
+      const p = planFigures(await this.caseData(b, sel, 'plans'), sel.period);
       return { held: p.held, agreed: p.agreed, sent: p.sent, tables: p.tables };
     });
   }
@@ -237,7 +250,7 @@ export class InsightService {
   /**
    * Works out every page for a selection in the background, one after another, so moving
    * between the pages is quick: done once per selection and data version. The case data is
-   * loaded once, with everything every page needs, and take-up comes first.
+   * loaded once, with everything every page needs.
    */
   warm(b: Basics, sel: Selection, today: string): Promise<void> {
     const key = `${b.version}|${selectionKey(sel)}|${today}`;
@@ -247,8 +260,8 @@ export class InsightService {
     const work = (async () => {
       const comparisons = await this.comparisons();
       const steps: (() => Promise<unknown>)[] = [
-        () => this.caseData(b, sel, 'characteristics'),
         () => this.funnel(b, sel),
+        () => this.caseData(b, sel, 'all'),
         () => this.refusals(b, sel, 'stageOffered'),
         () => this.equity(b, sel, comparisons[0]?.id ?? null),
         () => this.timeliness(b, sel),
