@@ -7,7 +7,7 @@ import { parseRange, readTracker } from '../server/tracker-import/read.js';
 import { readXlsxFast } from '../server/tracker-import/xlsx.js';
 import { readRows } from '../server/interchange/read.js';
 import { toInterchange, valuesToMap } from '../server/tracker-import/transform.js';
-import { splitPlan } from '../server/tracker-import/apply-parts.js';
+import { splitPlan } from '../server/interchange/parts.js';
 import { toUtf8 } from '../server/tracker-import/index.js';
 import { validateInterchange } from '../server/interchange/validate.js';
 import { SEED_CODE_LISTS } from '../db/seed/code-lists.js';

@@ -11,7 +11,7 @@ import { createTestDb, type TestDb } from './support/db.js';
 import { buildMessyTracker, MESSY_MAPPING } from './fixtures/messy-tracker.js';
 import { buildReturn } from '../server/annual-return/return-service.js';
 import { importTracker, type TrackerProgress } from '../server/tracker-import/index.js';
-import { applyInParts } from '../server/tracker-import/apply-parts.js';
+import { applyInParts } from '../server/interchange/parts.js';
 import { toInterchange } from '../server/tracker-import/transform.js';
 import { readTracker } from '../server/tracker-import/read.js';
 import { locateHeader } from '../server/tracker-import/index.js';
@@ -200,6 +200,8 @@ describe('a bad tracker', () => {
     const header = locateHeader(sheet, mapping)!;
     const codes = await loadCodeLists(db);
     const plan = validateInterchange((await toInterchange(sheet.rows, header, mapping, codes)).table, codes);
+    // the same plan without the bad row (applyInParts consumes the plan it is given)
+    const good = { ...plan, families: plan.families.slice(0, 1), children: plan.children.slice(0, 1), referrals: plan.referrals.slice(0, 1), rowCount: 1 };
     const before = await counts(db);
     const r = await applyInParts(db, plan, { userId: dataLead, dryRun: false, partRows: 1 });
     expect(r.applied).toBe(false);
@@ -207,9 +209,24 @@ describe('a bad tracker', () => {
     expect(await counts(db)).toEqual(before);
     expect(await db('families').where({ family_ref: 'P1' }).first()).toBeUndefined();
     // and without the bad row, both parts are written
-    const good = { ...plan, families: plan.families.slice(0, 1), children: plan.children.slice(0, 1), referrals: plan.referrals.slice(0, 1), rowCount: 1 };
     expect((await applyInParts(db, good, { userId: dataLead, dryRun: false, partRows: 1 })).applied).toBe(true);
     expect(await db('families').where({ family_ref: 'P1' }).first()).toBeTruthy();
+  });
+
+  it('a plan written in several parts is audited once, with the whole file’s summary', async () => {
+    const csv = ['ref,fam,date,child', 'Q-1,Q1,2023-06-01,QC1', 'Q-2,Q2,2023-06-02,QC2', 'Q-3,Q3,2023-06-03,QC3'].join('\n');
+    const sheet = await readTracker(Buffer.from(csv), 'q.csv');
+    const mapping = { columns: { ref: 'referral_ref', fam: 'family_ref', date: 'referral_date', child: 'child_ref' }, values: {} };
+    const codes = await loadCodeLists(db);
+    const plan = validateInterchange((await toInterchange(sheet.rows, locateHeader(sheet, mapping)!, mapping, codes)).table, codes);
+    const events = () => db('audit_log').where({ action: 'import', entity: 'interchange' }).orderBy('id');
+    const before = (await events()).length;
+    const r = await applyInParts(db, plan, { userId: dataLead, dryRun: false, partRows: 1, filename: 'q.csv' });
+    expect(r).toMatchObject({ applied: true, problems: [], summary: { rows: 3, families: { create: 3 }, referrals: { create: 3 } } });
+    const after = await events();
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1).new_value).toBe('q.csv: 3 rows; families: 3 created, 0 updated, 0 unchanged; children: 3 created, 0 updated, 0 unchanged; referrals: 3 created, 0 updated, 0 unchanged');
+    expect(plan.referrals).toEqual([]); // consumed: its records were let go as the parts were written
   });
 });
 

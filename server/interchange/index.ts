@@ -1,8 +1,11 @@
 import type { Knex } from 'knex';
 import { loadCodeLists } from '../codes/code-lists.js';
-import { applyPlan, type ImportSummary } from './apply.js';
-import { InterchangeReadError, readInterchange } from './read.js';
-import { validateInterchange, type Problem } from './validate.js';
+import type { CodeLists } from '../codes/code-lists.js';
+import { nextTurn } from '../common/next-turn.js';
+import type { ImportSummary } from './apply.js';
+import { applyInParts } from './parts.js';
+import { InterchangeReadError, readHeaderAndRows } from './read.js';
+import { interchangeChecker, type InterchangeChecker, type InterchangePlan, type Problem } from './validate.js';
 
 export type { ImportCounts, ImportSummary } from './apply.js';
 export type { Problem } from './validate.js';
@@ -31,20 +34,36 @@ const emptySummary = (): ImportSummary => ({
   referrals: { create: 0, update: 0, unchanged: 0 },
 });
 
+const YIELD_EVERY = 2000;
+
+/** Reads and checks the file a row at a time (its rows are not all held at once), letting other requests in now and then. */
+async function checkFile(content: Buffer | string, filename: string, codes: CodeLists): Promise<InterchangePlan> {
+  let checker: InterchangeChecker | null = null;
+  let n = 0;
+  for await (const r of readHeaderAndRows(content, filename)) {
+    if ('header' in r) checker = interchangeChecker(r.header, codes);
+    else {
+      checker!.add(r.cells, r.row);
+      if (++n % YIELD_EVERY === 0) await nextTurn();
+    }
+  }
+  return checker!.finish();
+}
+
 /**
  * Reads, checks and (unless a dry run, and only when there is no problem at all) applies
  * an interchange file, CSV or .xlsx, in one transaction. Importing the same file again
  * changes nothing.
  */
 export async function importInterchange(db: Knex, content: Buffer | string, opts: ImportOptions): Promise<ImportOutcome> {
-  let table;
+  let plan: InterchangePlan;
   try {
-    table = await readInterchange(content, opts.filename ?? '');
+    plan = await checkFile(content, opts.filename ?? '', await loadCodeLists(db));
   } catch (e) {
     if (!(e instanceof InterchangeReadError)) throw e;
     return { summary: emptySummary(), problems: [{ row: e.row ?? 0, column: '', value: '', message: e.message }], applied: false };
   }
-  const plan = validateInterchange(table, await loadCodeLists(db));
-  const result = await applyPlan(db, plan, { userId: opts.userId, dryRun: !!opts.dryRun, filename: opts.filename });
+  // Written (or checked against the database) in parts of whole families, in one transaction.
+  const result = await applyInParts(db, plan, { userId: opts.userId, dryRun: !!opts.dryRun, filename: opts.filename });
   return { summary: result.summary, problems: result.problems, applied: result.applied };
 }

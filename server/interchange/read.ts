@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
@@ -37,31 +38,43 @@ export async function* readRows(input: Buffer | string, filename = ''): AsyncGen
   else yield* csvRows(content);
 }
 
+/** The file is empty, or its first row (the header) is blank. */
+const emptyFile = () => new InterchangeReadError('The file is empty. The first row must be the header, naming the columns', 1);
+
+/**
+ * The header, then the data rows as they are read (blank ones included, though an xlsx
+ * file may leave some out), without holding the whole file's rows.
+ */
+export async function* readHeaderAndRows(input: Buffer | string, filename = ''): AsyncGenerator<{ header: string[] } | { row: number; cells: string[] }> {
+  let first = true;
+  for await (const r of readRows(input, filename)) {
+    if (first) {
+      if (r.row !== 1 || r.cells.every((h) => !h.trim())) throw emptyFile();
+      first = false;
+      yield { header: r.cells };
+    } else yield r;
+  }
+  if (first) throw emptyFile();
+}
+
 export async function readInterchange(input: Buffer | string, filename = ''): Promise<InterchangeTable> {
-  let header: string[] | null = null;
+  let header: string[] = [];
   const rows: string[][] = [];
-  for await (const { row, cells } of readRows(input, filename)) {
-    if (row === 1) {
-      header = cells;
+  for await (const r of readHeaderAndRows(input, filename)) {
+    if ('header' in r) {
+      header = r.header;
       continue;
     }
-    while (rows.length < row - 2) rows.push([]); // rows an xlsx file leaves out are blank
-    rows.push(cells);
+    while (rows.length < r.row - 2) rows.push([]); // rows an xlsx file leaves out are blank
+    rows.push(r.cells);
   }
-  if (!header || header.every((h) => !h.trim())) throw new InterchangeReadError('The file is empty. The first row must be the header, naming the columns', 1);
   return { header, rows };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 async function* csvRows(content: Buffer): AsyncGenerator<{ row: number; cells: string[] }> {
-  let text: string;
-  try {
-    text = utf8.decode(content);
-  } catch {
-    throw new InterchangeReadError('The file is not in UTF-8. In Excel, save it as "CSV UTF-8 (Comma delimited)" and try again');
-  }
-  const parser = Readable.from([text]).pipe(
+  // Checked whole, then parsed from the bytes: no copy of the file as one string.
+  if (!isUtf8(content)) throw new InterchangeReadError('The file is not in UTF-8. In Excel, save it as "CSV UTF-8 (Comma delimited)" and try again');
+  const parser = Readable.from([content]).pipe(
     parse({ bom: true, relax_column_count: true, skip_empty_lines: false }),
   );
   let row = 0;

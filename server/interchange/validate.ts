@@ -5,7 +5,7 @@ import type { Referral } from '../cases/types.js';
 import { CODE_LIST_NAMES } from '../../db/seed/code-lists.js';
 import {
   CHILD_TABLE_COLUMNS, COLUMN_BY_NAME, COLUMN_NAMES, REFERRAL_CHILD_COLUMNS, REFERRAL_TABLE_COLUMNS, REQUIRED_COLUMNS,
-  type ChildTableColumn, type ColumnSpec, type ReferralChildColumn, type ReferralTableColumn,
+  type ChildTableColumn, type ColumnLevel, type ColumnSpec, type ReferralChildColumn, type ReferralTableColumn,
 } from './columns.js';
 import type { InterchangeTable } from './read.js';
 
@@ -53,7 +53,7 @@ export interface PlannedReferral {
   plan_content?: string[];
   review_dates?: string[];
   children: PlannedReferralChild[];
-  /** the referral's first row as written (by position in COLUMNS), for pointing at values in problems */
+  /** the referral-level cells of its first row as written (by position in COLUMNS, where they come first), for pointing at values in problems */
   raws: string[];
 }
 
@@ -173,6 +173,22 @@ const LEVEL = COLUMN_NAMES.map((c) => COLUMN_BY_NAME.get(c)!.level);
 const STAGE_COLUMN: Record<string, string> = { review_date: 'review_fgc_dates', plan_uploaded_date: 'plan_date' };
 const emptyValue = (spec: ColumnSpec): CellValue => (spec.kind === 'codes' || spec.kind === 'dates' ? [] : null);
 
+/**
+ * Where one level's columns are in COLUMNS, which keeps them together. The first row of
+ * each referral and child is kept while the file is checked: only its own level's part
+ * of the row, a fraction of the whole for tens of thousands of them.
+ */
+function levelSpan(level: ColumnLevel): { from: number; to: number } {
+  const positions = LEVEL.flatMap((l, i) => (l === level ? [i] : []));
+  const from = positions[0];
+  const to = positions[positions.length - 1] + 1;
+  if (positions.length !== to - from) throw new Error(`The ${level} columns must be together in COLUMNS`);
+  return { from, to };
+}
+const REFERRAL_END = levelSpan('referral').to;
+const CHILD_SPAN = levelSpan('child');
+if (levelSpan('referral').from !== 0) throw new Error('The referral columns must come first in COLUMNS');
+
 /** Checks the header: unknown or repeated columns, required ones missing. */
 export function headerProblems(header: string[]): { columns: (string | null)[]; problems: Problem[] } {
   const problems: Problem[] = [];
@@ -224,20 +240,38 @@ function distance(a: string, b: string): number {
 
 interface ReferralAcc {
   planned: PlannedReferral;
+  /** the referral-level part of its first row, by position in COLUMNS */
   vals: Slot[];
   raws: string[];
   invalid: boolean;
-  children: Set<string>;
 }
 interface ChildAcc {
   planned: PlannedChild;
+  /** the child-level part of its first row, from CHILD_SPAN.from */
   vals: Slot[];
   raws: string[];
 }
 
 /** The whole file: every problem, and (when there are none) what it describes. */
 export function validateInterchange(table: InterchangeTable, codes: CodeLists): InterchangePlan {
-  const { columns, problems } = headerProblems(table.header);
+  const checker = interchangeChecker(table.header, codes);
+  for (let r = 0; r < table.rows.length; r++) checker.add(table.rows[r], r + 2);
+  return checker.finish();
+}
+
+export interface InterchangeChecker {
+  /** one data row (`row` as the user sees it: the first data row is 2); rows come in order */
+  add(cells: string[], row: number): void;
+  /** every problem, and (when there are none) what the rows describe */
+  finish(): InterchangePlan;
+}
+
+/**
+ * validateInterchange a row at a time, so a file can be checked as it is read without
+ * holding all its rows: only the first row of each referral and child is kept.
+ */
+export function interchangeChecker(header: string[], codes: CodeLists): InterchangeChecker {
+  const { columns, problems } = headerProblems(header);
   const known = columns.filter((c): c is string => !!c);
   const plan: InterchangePlan = { columns: known, rowCount: 0, families: [], children: [], referrals: [], problems };
   const missingRequired = REQUIRED_COLUMNS.some((r) => !known.includes(r));
@@ -252,10 +286,11 @@ export function validateInterchange(table: InterchangeTable, codes: CodeLists): 
   const childPartIdx = presentIdx.filter((i) => LEVEL[i] !== 'referral');
   const fieldsOf = <T extends string>(names: readonly T[]) => names.filter((c) => has.has(c)).map((c) => [c, at(c)] as const);
   const referralFields = fieldsOf(REFERRAL_TABLE_COLUMNS);
-  const childFields = fieldsOf(CHILD_TABLE_COLUMNS);
+  const childFields = fieldsOf(CHILD_TABLE_COLUMNS).map(([c, i]) => [c, i - CHILD_SPAN.from] as const); // within ChildAcc.vals
   const linkFields = fieldsOf(REFERRAL_CHILD_COLUMNS);
-  // Codes and dates repeat down a file: parse each distinct value once per column.
-  const caches = specs.map((sp) => (sp.kind === 'ref' || sp.kind === 'text' ? null : new Map<string, ReturnType<typeof parseCell>>()));
+  // Codes and dates repeat down a file: parse each distinct value once per column, and keep
+  // one copy of its text for the rows held (the first of each referral and child).
+  const caches = specs.map((sp) => (sp.kind === 'ref' || sp.kind === 'text' ? null : new Map<string, { text: string; result: ReturnType<typeof parseCell> }>()));
   const headingless = new Set<number>();
   const [iReferral, iFamily, iChild, iDate] = ['referral_ref', 'family_ref', 'child_ref', 'referral_date'].map(at);
 
@@ -263,12 +298,10 @@ export function validateInterchange(table: InterchangeTable, codes: CodeLists): 
   const referrals = new Map<string, ReferralAcc>();
   const children = new Map<string, ChildAcc>();
 
-  for (let r = 0; r < table.rows.length; r++) {
-    const cells = table.rows[r];
-    const row = r + 2;
-    if (isBlankRow(cells)) continue;
+  function add(cells: string[], row: number): void {
+    if (isBlankRow(cells)) return;
     plan.rowCount += 1;
-    if (missingRequired) continue;
+    if (missingRequired) return;
     const vals: Slot[] = new Array(specs.length);
     const raws: string[] = new Array(specs.length);
     let referralInvalid = false;
@@ -281,7 +314,7 @@ export function validateInterchange(table: InterchangeTable, codes: CodeLists): 
       const text = cell ? unescapeCell(cell.trim()) : '';
       const i = c < position.length ? position[c] : -1;
       if (i < 0) {
-        const noHeading = c >= columns.length || !table.header[c]?.trim();
+        const noHeading = c >= columns.length || !header[c]?.trim();
         if (text && noHeading && !headingless.has(c)) {
           headingless.add(c);
           problems.push({ row, column: `column ${c + 1}`, value: text, message: `Column ${c + 1} has a value but no heading in row 1` });
@@ -291,11 +324,13 @@ export function validateInterchange(table: InterchangeTable, codes: CodeLists): 
       raws[i] = text;
       if (!text) continue;
       const cache = caches[i];
-      let result = cache?.get(text);
-      if (!result) {
-        result = parseCell(specs[i], text, resolve);
-        cache?.set(text, result);
+      let seen = cache?.get(text);
+      if (!seen) {
+        seen = { text, result: parseCell(specs[i], text, resolve) };
+        cache?.set(text, seen);
       }
+      raws[i] = seen.text;
+      const result = seen.result;
       if ('error' in result) {
         problems.push({ row, column: specs[i].name, value: text, message: result.error });
         vals[i] = INVALID;
@@ -310,16 +345,17 @@ export function validateInterchange(table: InterchangeTable, codes: CodeLists): 
       if (vals[i] === null) problems.push({ row, column: specs[i].name, value: '', message: `Enter the ${specs[i].name.replace(/_/g, ' ')}` });
     }
     if (childRef === null && childPartIdx.some((i) => raws[i])) problems.push({ row, column: 'child_ref', value: '', message: 'Enter the child ref' });
-    if (typeof referralRef !== 'string' || typeof familyRef !== 'string') continue;
+    if (typeof referralRef !== 'string' || typeof familyRef !== 'string') return;
 
     if (!families.has(familyRef)) families.set(familyRef, { family_ref: familyRef, row });
 
     // The referral: its first row defines it; later rows must agree.
     let ref = referrals.get(referralRef);
     if (!ref) {
+      const referralRaws = raws.slice(0, REFERRAL_END);
       ref = {
-        planned: { referral_ref: referralRef, family_ref: familyRef, row, fields: {}, children: [], raws },
-        vals, raws, invalid: referralInvalid, children: new Set(),
+        planned: { referral_ref: referralRef, family_ref: familyRef, row, fields: {}, children: [], raws: referralRaws },
+        vals: vals.slice(0, REFERRAL_END), raws: referralRaws, invalid: referralInvalid,
       };
       referrals.set(referralRef, ref);
     } else {
@@ -335,11 +371,14 @@ export function validateInterchange(table: InterchangeTable, codes: CodeLists): 
       }
     }
 
-    if (typeof childRef !== 'string') continue;
+    if (typeof childRef !== 'string') return;
     // The child: the same child_ref must describe the same child on every row.
     let child = children.get(childRef);
     if (!child) {
-      child = { planned: { child_ref: childRef, family_ref: familyRef, row, fields: {} }, vals, raws };
+      child = {
+        planned: { child_ref: childRef, family_ref: familyRef, row, fields: {} },
+        vals: vals.slice(CHILD_SPAN.from, CHILD_SPAN.to), raws: raws.slice(CHILD_SPAN.from, CHILD_SPAN.to),
+      };
       children.set(childRef, child);
     } else {
       if (child.planned.family_ref !== familyRef) {
@@ -349,43 +388,49 @@ export function validateInterchange(table: InterchangeTable, codes: CodeLists): 
         });
       }
       for (const i of childIdx) {
-        const first = child.vals[i];
+        const first = child.vals[i - CHILD_SPAN.from];
         const here = vals[i];
         if (first === INVALID || here === INVALID || same(first, here)) continue;
         const c = specs[i].name;
         problems.push({
           row, column: c, value: raws[i],
-          message: `Child ${childRef} has "${child.raws[i]}" in ${c} on row ${child.planned.row} but "${raws[i]}" on this row. Every row of a child must agree on ${c}`,
+          message: `Child ${childRef} has "${child.raws[i - CHILD_SPAN.from]}" in ${c} on row ${child.planned.row} but "${raws[i]}" on this row. Every row of a child must agree on ${c}`,
         });
       }
     }
-    if (ref.children.has(childRef)) {
+    // A referral has a handful of children: a scan is cheaper than a set for each of thousands of referrals.
+    if (ref.planned.children.some((c) => c.child_ref === childRef)) {
       problems.push({ row, column: 'child_ref', value: childRef, message: `Child ${childRef} appears more than once on referral ${referralRef}` });
-      continue;
+      return;
     }
-    ref.children.add(childRef);
-    const fields: PlannedReferralChild['fields'] = {};
-    for (const [c, i] of linkFields) fields[c] = valueOrNull(vals[i]) as string | null;
+    const fields = fieldsFrom(linkFields, vals) as PlannedReferralChild['fields'];
     ref.planned.children.push({ child_ref: childRef, row, fields });
   }
 
-  for (const f of families.values()) plan.families.push(f);
-  for (const c of children.values()) {
-    for (const [col, i] of childFields) c.planned.fields[col] = valueOrNull(c.vals[i]) as string | boolean | null;
-    if (has.has('disability')) c.planned.disabilities = arrayOr(c.vals[at('disability')]);
-    plan.children.push(c.planned);
+  function finish(): InterchangePlan {
+    for (const f of families.values()) plan.families.push(f);
+    families.clear();
+    for (const c of children.values()) {
+      c.planned.fields = fieldsFrom(childFields, c.vals) as PlannedChild['fields'];
+      if (has.has('disability')) c.planned.disabilities = arrayOr(c.vals[at('disability') - CHILD_SPAN.from]);
+      plan.children.push(c.planned);
+    }
+    children.clear();
+    for (const r of referrals.values()) {
+      const p = r.planned;
+      p.fields = fieldsFrom(referralFields, r.vals) as PlannedReferral['fields'];
+      if (has.has('coordinator')) p.coordinator = valueOrNull(r.vals[at('coordinator')]) as string | null;
+      if (has.has('plan_content')) p.plan_content = arrayOr(r.vals[at('plan_content')]);
+      if (has.has('review_fgc_dates')) p.review_dates = arrayOr(r.vals[at('review_fgc_dates')]);
+      if (!r.invalid) problems.push(...referralStageProblems(p));
+      plan.referrals.push(p);
+    }
+    referrals.clear();
+    problems.sort((a, b) => a.row - b.row || columnIndex(a.column) - columnIndex(b.column));
+    return plan;
   }
-  for (const r of referrals.values()) {
-    const p = r.planned;
-    for (const [col, i] of referralFields) p.fields[col] = valueOrNull(r.vals[i]) as string | number | boolean | null;
-    if (has.has('coordinator')) p.coordinator = valueOrNull(r.vals[at('coordinator')]) as string | null;
-    if (has.has('plan_content')) p.plan_content = arrayOr(r.vals[at('plan_content')]);
-    if (has.has('review_fgc_dates')) p.review_dates = arrayOr(r.vals[at('review_fgc_dates')]);
-    if (!r.invalid) problems.push(...referralStageProblems(p));
-    plan.referrals.push(p);
-  }
-  problems.sort((a, b) => a.row - b.row || columnIndex(a.column) - columnIndex(b.column));
-  return plan;
+
+  return { add, finish };
 }
 
 const columnIndex = (c: string) => {
@@ -394,6 +439,12 @@ const columnIndex = (c: string) => {
 };
 
 const valueOrNull = (v: Slot | undefined) => (v === INVALID || v === undefined ? null : v);
+/**
+ * The named values of a row. Built by Object.fromEntries, not by assigning one key at a
+ * time: V8 keeps such an object compact, where a couple of dozen keyed assignments turn it
+ * into a hash table several times the size (tens of MB over a large file's referrals).
+ */
+const fieldsFrom = (fields: readonly (readonly [string, number])[], vals: Slot[]) => Object.fromEntries(fields.map(([col, i]) => [col, valueOrNull(vals[i])]));
 const arrayOr = (v: Slot | undefined) => (Array.isArray(v) ? v : []);
 
 /** The stage facts of a referral as the file states it, filled in from `existing` for columns the file lacks. */

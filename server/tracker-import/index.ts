@@ -3,13 +3,13 @@ import { loadCodeLists } from '../codes/code-lists.js';
 import type { ImportSummary } from '../interchange/apply.js';
 import { COLUMN_BY_NAME, COLUMN_NAMES } from '../interchange/columns.js';
 import { InterchangeReadError } from '../interchange/read.js';
-import { validateInterchange, type Problem } from '../interchange/validate.js';
+import type { Problem } from '../interchange/validate.js';
 import { detectHeader, headerAt, headerForMapping, headingKey, type TrackerHeader } from './header.js';
 import { knownHeading, mappingProblems, parseMapping, type TrackerMapping } from './mapping.js';
-import { nextTurn, readTracker, type TrackerSheet } from './read.js';
+import { readTracker, type TrackerSheet } from './read.js';
 import { getMapping, touchMapping } from './store.js';
-import { toInterchange, type SkippedRow, type TrackerProblem } from './transform.js';
-import { applyInParts } from './apply-parts.js';
+import { checkTracker, type SkippedRow, type TrackerProblem } from './transform.js';
+import { applyInParts } from '../interchange/parts.js';
 
 // Importing any tracker spreadsheet: read it (CSV or .xlsx, headings found wherever they
 // are), map its columns and values onto the interchange file's through a saved or given
@@ -161,9 +161,8 @@ export async function importTracker(db: Knex, content: Buffer, opts: TrackerImpo
   const rowsTotal = Math.max(0, sheet.rows.length - header.row);
   await report({ phase: 'checking', rowsTotal });
   const codes = await loadCodeLists(db);
-  const t = await toInterchange(sheet.rows, header, mapping, codes, (rowsChecked) => report({ rowsChecked }));
-  await nextTurn();
-  const plan = validateInterchange(t.table, codes);
+  const t = await checkTracker(sheet.rows, header, mapping, codes, (rowsChecked) => report({ rowsChecked }));
+  const plan = t.plan;
   await report({ rowsChecked: rowsTotal });
 
   const dryRun = !!opts.dryRun || t.problems.length > 0 || plan.problems.length > 0;
@@ -171,7 +170,6 @@ export async function importTracker(db: Knex, content: Buffer, opts: TrackerImpo
   // Only the problems need the sheet's cells again: without any, let the rows go before writing.
   const cells = t.problems.length || plan.problems.length ? sheet.rows : null;
   sheet = null;
-  t.table.rows = [];
   if (!dryRun) await report({ phase: 'writing' });
   const result = await applyInParts(db, plan, { userId: opts.userId, dryRun, filename: label });
   if (result.applied && opts.mappingId !== undefined) await touchMapping(db, opts.mappingId);

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { InterchangeReadError, detectFormat, readRows, type FileFormat } from '../interchange/read.js';
 import { parseRange, readXlsxFast, zipEntries, type CellRange } from './xlsx.js';
+import { nextTurn } from '../common/next-turn.js';
 
 // Reads a tracker spreadsheet (CSV, or the first sheet of an .xlsx workbook) into rows of
 // text by sheet position, plus the workbook's merged cells. A merged range's value is
@@ -26,7 +27,6 @@ export interface ReadProgress {
 }
 
 const YIELD_EVERY = 2000;
-export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The whole sheet. Yields to the event loop every few thousand rows so other requests are

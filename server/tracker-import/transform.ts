@@ -1,11 +1,11 @@
 import type { CodeLists } from '../codes/code-lists.js';
 import { COLUMN_BY_NAME, COLUMN_NAMES, type ColumnSpec } from '../interchange/columns.js';
 import type { InterchangeTable } from '../interchange/read.js';
-import type { Problem } from '../interchange/validate.js';
+import { interchangeChecker, type InterchangeChecker, type InterchangePlan, type Problem } from '../interchange/validate.js';
 import { parseFreeDate } from './dates.js';
 import type { TrackerColumn, TrackerHeader } from './header.js';
 import { isPlaceholder, needsValues, sourcesOf, splitCodes, valueKey, valueResolver, type TrackerMapping, type ValueResolver } from './mapping.js';
-import { nextTurn } from './read.js';
+import { nextTurn } from '../common/next-turn.js';
 
 // Turns a tracker's rows into interchange rows through a mapping: values converted to
 // what the interchange file takes (dates to YYYY-MM-DD, labels to codes, yes/no to Y/N),
@@ -124,6 +124,49 @@ export async function toInterchange(
   codes: CodeLists,
   onRows?: (rowsChecked: number) => void | Promise<void>,
 ): Promise<TransformResult> {
+  let table: InterchangeTable = { header: [], rows: [] };
+  const rest = await convertRows(rows, header, mapping, codes, onRows, (targets) => {
+    table = { header: targets, rows: [] };
+    return (cells, row) => {
+      // Row n of the table is row n of the tracker: rows above the data are blank.
+      while (table.rows.length < row - 2) table.rows.push([]);
+      table.rows.push(cells ?? []);
+    };
+  });
+  return { table, ...rest };
+}
+
+/**
+ * toInterchange and the interchange checks together, a row at a time: the converted rows
+ * go straight to the checks and are not kept (a large tracker's rows are held once, not twice).
+ */
+export async function checkTracker(
+  rows: string[][],
+  header: TrackerHeader,
+  mapping: TrackerMapping,
+  codes: CodeLists,
+  onRows?: (rowsChecked: number) => void | Promise<void>,
+): Promise<Omit<TransformResult, 'table'> & { plan: InterchangePlan }> {
+  let checker: InterchangeChecker | null = null;
+  const rest = await convertRows(rows, header, mapping, codes, onRows, (targets) => {
+    const c = interchangeChecker(targets, codes);
+    checker = c;
+    return (cells, row) => cells && c.add(cells, row);
+  });
+  return { ...rest, plan: checker!.finish() };
+}
+
+/** Hears each row below the headings: its interchange cells, or null for a blank or skipped row. */
+type RowSink = (cells: string[] | null, row: number) => void;
+
+async function convertRows(
+  rows: string[][],
+  header: TrackerHeader,
+  mapping: TrackerMapping,
+  codes: CodeLists,
+  onRows: ((rowsChecked: number) => void | Promise<void>) | undefined,
+  start: (targets: string[]) => RowSink,
+): Promise<Omit<TransformResult, 'table'>> {
   const sources = sourcesOf(mapping, header.columns);
   const targets = COLUMN_NAMES.filter((c) => sources.has(c));
   const specs = targets.map((c) => COLUMN_BY_NAME.get(c)!);
@@ -157,7 +200,7 @@ export async function toInterchange(
     }
   }
 
-  const table: InterchangeTable = { header: targets, rows: [] };
+  const emit = start(targets);
   const problems: TrackerProblem[] = [];
   const skipped: SkippedRow[] = [];
   let skippedCount = 0;
@@ -166,9 +209,6 @@ export async function toInterchange(
     skippedCount += 1;
     if (skipped.length < SKIPPED_KEPT) skipped.push({ row, text: rowText(cells), reason });
   };
-  // Rows above the data are blank in the interchange table (row n of the table is row n of the tracker).
-  for (let r = 2; r <= header.row; r++) table.rows.push([]);
-
   for (let r = header.row + 1; r <= rows.length; r++) {
     const cells = rows[r - 1] ?? [];
     if ((r - header.row) % YIELD_EVERY === 0) {
@@ -176,7 +216,7 @@ export async function toInterchange(
       await nextTurn();
     }
     if (!cells.length || cells.every((c) => !c || !c.trim())) {
-      table.rows.push([]);
+      emit(null, r);
       continue;
     }
     const raw = targets.map((_, i) => cellOf(cells, i));
@@ -189,7 +229,7 @@ export async function toInterchange(
     else if (!refs.length && r > lastWithRef) reason = 'No reference, below the last row of data (totals or notes)';
     if (reason) {
       skip(r, cells, reason);
-      table.rows.push([]);
+      emit(null, r);
       continue;
     }
     dataRows += 1;
@@ -209,13 +249,13 @@ export async function toInterchange(
       if ('error' in c) problems.push({ row: r, column: from[i].map((f) => f.name).join(' / '), value: text, message: c.error, field: targets[i] });
       out[i] = c.value;
     }
-    table.rows.push(out);
+    emit(out, r);
   }
   await onRows?.(rows.length - header.row);
   if (skippedCount > skipped.length) {
     skipped.push({ row: 0, text: '', reason: `and ${(skippedCount - skipped.length).toLocaleString('en-GB')} more rows skipped` });
   }
-  return { table, problems, skipped, dataRows, sources, ignored };
+  return { problems, skipped, dataRows, sources, ignored };
 }
 
 export interface UnmappedValue {
