@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { activeIn, type CaseData } from '../annual-return/return-data.js';
 import { isPostgres } from '../../db/connection.js';
-import { eachRow, selectArrays, whereIdIn } from '../common/array-rows.js';
+import { eachRow, interner, selectArrays, whereIdIn, type Intern } from '../common/array-rows.js';
 import type { DatasetChild, DatasetReferral, QualityDataset } from './evaluate.js';
 import type { ReferralChildFacts } from './types.js';
 
@@ -38,6 +38,7 @@ export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promi
   if (referralIds && !referralIds.length) return { referrals: [], children: scope.familyId !== undefined ? await loadChildren(db, scope, []) : [] };
   const each = (q: Knex.QueryBuilder, column: string, row: (a: any[]) => void) => eachRow(db, referralIds ? whereIdIn(db, q, column, referralIds) : q, row);
 
+  const s = interner();
   const referrals: DatasetReferral[] = [];
   const byId = new Map<number, DatasetReferral>();
   await each(db('referrals as r').join('families as f', 'f.id', 'r.family_id').select(
@@ -46,10 +47,10 @@ export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promi
     'r.plan_sent_date', 'r.plan_uploaded_date', 'r.closure_date',
   ), 'r.id', (a) => { // unordered (SQLite would sort): sorted below, cheaper in memory
     const r: DatasetReferral = {
-      id: Number(a[0]), family_id: Number(a[1]), referral_ref: a[2], family_ref: a[3], referral_date: a[4], offer_date: a[5],
-      consent_decision: a[6], consent_date: a[7], decline_reason: a[8], consent_withdrawn_date: a[9], initial_fgc_date: a[10],
-      fgc_not_held_reason: a[11], plan_agreed: bool(a[12]), plan_date: a[13], plan_sent_date: a[14], plan_uploaded_date: a[15],
-      closure_date: a[16], children: [], review_dates: [],
+      id: Number(a[0]), family_id: Number(a[1]), referral_ref: a[2], family_ref: s(a[3]), referral_date: s(a[4]), offer_date: s(a[5]),
+      consent_decision: s(a[6]), consent_date: s(a[7]), decline_reason: s(a[8]), consent_withdrawn_date: s(a[9]), initial_fgc_date: s(a[10]),
+      fgc_not_held_reason: s(a[11]), plan_agreed: bool(a[12]), plan_date: s(a[13]), plan_sent_date: s(a[14]), plan_uploaded_date: s(a[15]),
+      closure_date: s(a[16]), children: [], review_dates: [],
     };
     referrals.push(r);
     byId.set(r.id, r);
@@ -59,23 +60,23 @@ export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promi
   const onReferrals: number[] = [];
   await each(db('referral_children').select('referral_id', 'child_id', 'legal_status',
     'outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living'), 'referral_id', (a) => {
-    const link: ReferralChildFacts = { child_id: Number(a[1]), legal_status: a[2], outcome_6m_legal_status: a[3], outcome_6m_living: a[4],
-      outcome_12m_legal_status: a[5], outcome_12m_living: a[6] };
+    const link: ReferralChildFacts = { child_id: Number(a[1]), legal_status: s(a[2]), outcome_6m_legal_status: s(a[3]), outcome_6m_living: s(a[4]),
+      outcome_12m_legal_status: s(a[5]), outcome_12m_living: s(a[6]) };
     byId.get(Number(a[0]))?.children!.push(link);
     if (scope.period) onReferrals.push(link.child_id);
   });
 
   let reviews = 0;
   await each(db('review_conferences').select('referral_id', 'review_date'), 'referral_id', (a) => {
-    byId.get(Number(a[0]))?.review_dates.push(a[1]);
+    byId.get(Number(a[0]))?.review_dates.push(s(a[1]));
     reviews++;
   });
   if (reviews) for (const r of referrals) if (r.review_dates.length > 1) r.review_dates.sort();
-  return { referrals, children: await loadChildren(db, scope, onReferrals) };
+  return { referrals, children: await loadChildren(db, scope, onReferrals, s) };
 }
 
 /** A family's page shows all its children; a period has the children on its referrals; else every child. */
-async function loadChildren(db: Knex, scope: LoadScope, onReferrals: number[]): Promise<DatasetChild[]> {
+async function loadChildren(db: Knex, scope: LoadScope, onReferrals: number[], s: Intern = interner()): Promise<DatasetChild[]> {
   const q = db('children as c').join('families as f', 'f.id', 'c.family_id').select('c.id', 'c.family_id', 'c.child_ref', 'f.family_ref',
     'c.cms_id', 'c.date_of_birth', 'c.expected_date_of_birth', 'c.ethnicity', 'c.merged_into_id');
   if (scope.familyId !== undefined) q.where('c.family_id', scope.familyId);
@@ -85,8 +86,8 @@ async function loadChildren(db: Knex, scope: LoadScope, onReferrals: number[]): 
   }
   const children: DatasetChild[] = [];
   await eachRow(db, q, (a) => {
-    children.push({ id: Number(a[0]), family_id: Number(a[1]), child_ref: a[2], family_ref: a[3], cms_id: a[4], date_of_birth: a[5],
-      expected_date_of_birth: a[6], ethnicity: a[7], merged_into_id: num(a[8]) });
+    children.push({ id: Number(a[0]), family_id: Number(a[1]), child_ref: a[2], family_ref: s(a[3]), cms_id: a[4], date_of_birth: s(a[5]),
+      expected_date_of_birth: s(a[6]), ethnicity: s(a[7]), merged_into_id: num(a[8]) });
   });
   children.sort((a, b) => a.id - b.id);
   return children;
