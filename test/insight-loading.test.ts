@@ -10,6 +10,8 @@ import { funnelCounts } from '../server/insight/funnel-counts.js';
 import { quarterPeriod, yearPeriod } from '../server/insight/period.js';
 import { TODAY, YEAR, pureWorld, seedWorld } from '../server/insight/test-world.js';
 import { InsightService } from '../server/insight/service.js';
+import { monthlyTrend, trendRange } from '../server/insight/trends.js';
+import { trendCounts } from '../server/insight/trend-counts.js';
 import type { Filters } from '../server/insight/filters.js';
 
 // The insight pages' quick paths against the full one, on the hand-made world and on generated
@@ -75,6 +77,21 @@ async function generated() {
   expect(Number((await db('children').whereNotNull('merged_into_id').count({ n: '*' }))[0].n)).toBeGreaterThan(5);
 }
 
+describe('trends counted in the database', () => {
+  it('match computeReturn month by month', async () => {
+    await generated();
+    for (const today of ['2025-06-15', '2024-12-31', TODAY]) {
+      const range = trendRange(today);
+      for (const filters of FILTERS) {
+        const data = await loadInsightCases(db, range, filters, { characteristics: true, outcomes: true, reviews: true, planContent: true });
+        const trend = await trendCounts(db, range, filters);
+        expect(trend, `${today} ${JSON.stringify(filters)}`).toEqual(monthlyTrend({ ...data, codes }, range.months));
+        expect(trend.some((m) => m.referrals > 0 && m.conferences > 0 && m.reviews > 0)).toBe(true);
+      }
+    }
+  });
+});
+
 describe('pages that load only what they count', () => {
   it('give the figures the full case data gives', async () => {
     await generated();
@@ -136,9 +153,9 @@ async function generateWorld(db: Knex, seed: number) {
       });
       const on = kids.filter(() => rnd() < 0.7);
       for (const childId of on.length ? on : [kids[0]]) await db('referral_children').insert({ referral_id: referralId, child_id: childId, legal_status: pick(['CP', 'CIN', null]) });
-      const reviews = Math.floor(rnd() * 3);
+      // up to three reviews, often two on one date (one meeting)
       const first = day();
-      for (let v = 0; v < reviews; v++) await db('review_conferences').insert({ referral_id: referralId, review_date: rnd() < 0.3 ? first : day(), created_at: now });
+      for (let v = 0; v < Math.floor(rnd() * 4); v++) await db('review_conferences').insert({ referral_id: referralId, review_date: v > 0 && rnd() < 0.5 ? first : day(), created_at: now });
     }
   }
   // merges into an earlier child (chains, no loops), some across families

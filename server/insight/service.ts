@@ -16,7 +16,8 @@ import { getComparison, listComparisons, type ComparisonSummary } from './compar
 import { timelinessFigures, type TimelinessFigures } from './timeliness.js';
 import { dueOutcomes, dueTable, outcomeFigures, type DueOutcome } from './outcomes.js';
 import { planFigures } from './plans.js';
-import { monthlyTrend, trendRange, trendTable, type TrendMonth } from './trends.js';
+import { trendRange, trendTable, type TrendMonth } from './trends.js';
+import { trendCounts } from './trend-counts.js';
 import type { InsightTable } from './tables.js';
 
 export interface Selection {
@@ -64,9 +65,6 @@ const SPECS = {
   all: { characteristics: true, outcomes: true, reviews: true, planContent: true },
 } satisfies Record<string, Needs>;
 type Spec = keyof typeof SPECS;
-
-/** Trends count FGCs by the month of three dates: only those are read. */
-const TREND_NEEDS: Needs = { reviews: true, activeBy: ['referral_date', 'initial_fgc_date', 'review'], referralColumns: ['id', 'referral_date', 'initial_fgc_date'] };
 
 /** How long a selection someone looked at is worked out again after each change, and the least pause between two such runs. */
 export const KEEP_WARM_MS = 8 * 60 * 60 * 1000;
@@ -241,8 +239,7 @@ export class InsightService {
     const range = trendRange(today);
     const sel = { period: { from: range.from, to: range.to, label: 'last 24 months', kind: 'dates' as const }, filters };
     return this.page('trends', b, sel, today, async (): Promise<{ trend: TrendMonth[]; tables: InsightTable[] }> => {
-      const cases = await loadInsightCases(this.db, range, filters, TREND_NEEDS);
-      const trend = monthlyTrend({ ...cases, codes: b.codes }, range.months);
+      const trend = await trendCounts(this.db, range, filters);
       return { trend, tables: [trendTable(trend)] };
     });
   }
