@@ -23,7 +23,7 @@ export interface Needs {
   reviews?: boolean;
   planContent?: boolean;
   /** the dates that make a referral active in the range; default all of them and reviews */
-  activeBy?: ('referral_date' | 'offer_date' | 'consent_date' | 'initial_fgc_date' | 'closure_date' | 'review')[];
+  activeBy?: ('referral_date' | 'offer_date' | 'consent_date' | 'initial_fgc_date' | 'closure_date' | 'closed_without_conference' | 'review')[];
   /** only these columns of each referral (id first; the others are null); default all the counting uses */
   referralColumns?: readonly ReferralColumn[];
 }
@@ -103,7 +103,9 @@ export async function loadInsightCases(db: Knex, range: { from: string; to: stri
   const q = db('referrals').select(...columns).where((w) => {
     for (const col of activeBy) {
       if (col === 'review') w.orWhereIn('id', db('review_conferences').select('referral_id').whereBetween('review_date', [range.from, range.to]));
-      else w.orWhereBetween(col, [range.from, range.to]);
+      else if (col === 'closed_without_conference') {
+        w.orWhere((c) => c.where((i) => i.whereNull('initial_fgc_date').orWhere('initial_fgc_date', '')).whereBetween('closure_date', [range.from, range.to]));
+      } else w.orWhereBetween(col, [range.from, range.to]);
     }
   });
   applyFilters(db, q, filters);

@@ -33,6 +33,14 @@ export interface OutcomeGroup {
 function outcomeGroup(referrals: Referral[], resolve: (id: number) => number, anchor: (r: Referral) => string | null, today: string): OutcomeGroup {
   const rows = earliestRows(referrals, resolve);
   const counts: OutcomeGroup['counts'] = {};
+  // the day an outcome falls due, worked out once per date and interval (many children share them)
+  const dueDates = new Map<string, string>();
+  const dueOn = (from: string, months: number) => {
+    const key = `${from}|${months}`;
+    let due = dueDates.get(key);
+    if (due === undefined) dueDates.set(key, (due = addMonths(from, months)));
+    return due;
+  };
   for (const v of OUTCOME_VIEWS) {
     const m = new Map<string, number>();
     for (const { referral, row } of rows.values()) {
@@ -41,7 +49,7 @@ function outcomeGroup(referrals: Referral[], resolve: (id: number) => number, an
       if (recorded && String(recorded).trim()) code = String(recorded);
       else {
         const from = anchor(referral);
-        code = from && today >= addMonths(from, v.months) ? DUE_NOT_RECORDED : NOT_YET_DUE;
+        code = from && today >= dueOn(from, v.months) ? DUE_NOT_RECORDED : NOT_YET_DUE;
       }
       m.set(code, (m.get(code) ?? 0) + 1);
     }

@@ -58,7 +58,7 @@ const SPECS = {
   },
   /** outcomes: conferences held, and episodes closed without one, in the period, with each child's outcomes */
   outcomes: {
-    activeBy: ['initial_fgc_date', 'closure_date'], outcomes: true,
+    activeBy: ['initial_fgc_date', 'closed_without_conference'], outcomes: true,
     referralColumns: ['id', 'referral_ref', 'family_id', 'referral_date', 'initial_fgc_date', 'closure_date'],
   },
   /** why FGCs do not happen, equity (and any page): everything */
@@ -297,15 +297,14 @@ export class InsightService {
       );
       return applyFilters(this.db, q, filters);
     };
-    const [[c6], [c12], first6, first12] = await Promise.all([
-      candidates(6).count({ n: '*' }),
-      candidates(12).count({ n: '*' }),
-      candidates(6).select('id').orderBy([{ column: 'initial_fgc_date' }, { column: 'id' }]).limit(DUE_SHOWN),
-      candidates(12).select('id').orderBy([{ column: 'initial_fgc_date' }, { column: 'id' }]).limit(DUE_SHOWN),
-    ]);
+    // the oldest DUE_SHOWN of each, with how many there are in all (counted over every row before the limit)
+    const oldest = (months: 6 | 12) => candidates(months).select('id', this.db.raw('count(*) over () as n'))
+      .orderBy([{ column: 'initial_fgc_date' }, { column: 'id' }]).limit(DUE_SHOWN);
+    const [first6, first12] = await Promise.all([oldest(6), oldest(12)]);
+    const total = (rows: any[]) => Number(rows[0]?.n ?? 0);
     const ids = [...new Set([...first6, ...first12].map((r: any) => Number(r.id)))];
     const shown = ids.length ? dueOutcomes(await this.dueReferrals((q) => q.whereIn('id', ids)), today).slice(0, DUE_SHOWN) : [];
-    return { count: Number((c6 as any).n) + Number((c12 as any).n), shown };
+    return { count: total(first6) + total(first12), shown };
   }
 
   /** Every outcome due and not recorded, for the download. */
