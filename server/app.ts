@@ -54,7 +54,7 @@ export function createApp(services: Services) {
   app.use(comparisonUploadParser);
   app.use(trackerUploadParser);
   app.use(setUpCsrf());
-  app.use(authRoutes(services));
+  app.use(authRoutes(services, passport));
   app.use(routes(services));
   app.use(setUpNotFound());
   app.use(setUpErrorHandler(services.logger));

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { createTestApp, PASSWORD, type TestApp } from './support/app.js';
-import { axe, openBrowserSession, type BrowserSession } from './e2e/browser.js';
+import { createTestApp, type TestApp } from './support/app.js';
+import { expectAccessible, openBrowserSession, signInAs, type BrowserSession } from './e2e/browser.js';
 import { buildMessyTracker } from './fixtures/messy-tracker.js';
 import { jobOf } from '../server/tracker-import/jobs.js';
 
@@ -28,10 +28,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function checkAccessibility(where: string) {
-  const { violations, summary } = await axe(page, where);
-  expect.soft(violations.map((v) => v.id), summary).toEqual([]);
-}
 const text = async (selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 const follow = (click: Promise<void>) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), click]);
 /** Waits for the check or import behind the current page, then reloads it. */
@@ -43,33 +39,29 @@ async function settle() {
 
 describe('importing a tracker in the browser', () => {
   it('the data lead maps, checks and imports the messy tracker', async () => {
-    await context.clearCookies();
-    await page.goto('/sign-in');
-    await page.getByLabel('Email address').fill(t.users.data_lead.email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await follow(page.getByRole('button', { name: 'Sign in' }).click());
+    await signInAs(page, t.users.data_lead.email);
 
     await page.goto('/imports/tracker');
     expect(await text('h1')).toBe('Import a tracker spreadsheet');
-    await checkAccessibility('the tracker upload page');
+    await expectAccessible(page, 'the tracker upload page');
     await follow(page.getByRole('button', { name: 'Continue' }).click());
     expect(await text('.govuk-error-summary')).toContain('Select a CSV or Excel file');
-    await checkAccessibility('the upload page with an error');
+    await expectAccessible(page, 'the upload page with an error');
 
     await page.setInputFiles('#file', { name: 'messy.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await buildMessyTracker() });
     await follow(page.getByRole('button', { name: 'Continue' }).click());
     expect(await text('h1')).toBe('Match the columns');
     expect(await page.getByLabel('Attendance Parents').inputValue()).toBe('attend_parents');
-    await checkAccessibility('the columns page');
+    await expectAccessible(page, 'the columns page');
     await page.getByLabel('Family ID').selectOption('');
     await follow(page.getByRole('button', { name: 'Continue' }).click());
     expect(await text('.govuk-error-summary')).toContain('Choose the column that gives family_ref');
-    await checkAccessibility('the columns page with an error');
+    await expectAccessible(page, 'the columns page with an error');
     await page.getByLabel('Family ID').selectOption('family_ref');
     await follow(page.getByRole('button', { name: 'Continue' }).click());
 
     expect(await text('h1')).toBe('Match the values');
-    await checkAccessibility('the values page');
+    await expectAccessible(page, 'the values page');
     for (const [value, code] of [['Pre-proceedings', 'PLO'], ['Yes', 'GIVEN'], ['No', 'DECLINED'], ["Mum declined - didn't trust us", 'DISTRUST'], ['Unborn', 'U'],
       ['Mixed - White/Black Caribbean', 'MWBC'], ['CP plan', 'CP'], ['Not known', 'NKCSC']]) {
       await page.getByLabel(value, { exact: true }).selectOption(code);
@@ -78,14 +70,14 @@ describe('importing a tracker in the browser', () => {
     await follow(page.getByRole('button', { name: 'Check the file' }).click());
     await settle();
     expect(await text('h1')).toBe('Check the import');
-    await checkAccessibility('the preview');
+    await expectAccessible(page, 'the preview');
     await page.getByText('Rows that are not data').click();
-    await checkAccessibility('the preview with the skipped rows open');
+    await expectAccessible(page, 'the preview with the skipped rows open');
 
     await follow(page.getByRole('button', { name: 'Import these changes' }).click());
     await settle();
     expect(await text('h1')).toBe('Import complete');
-    await checkAccessibility('the import complete page');
+    await expectAccessible(page, 'the import complete page');
     expect(Number((await t.testDb.db('referrals').count({ n: '*' }).first())!.n)).toBe(5);
   }, 120_000);
 
@@ -94,15 +86,15 @@ describe('importing a tracker in the browser', () => {
     await page.setInputFiles('#file', { name: 'odd.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n') });
     await follow(page.getByRole('button', { name: 'Continue' }).click());
     expect(await text('h1')).toBe('Which row has the column headings?');
-    await checkAccessibility('the heading-row page');
+    await expectAccessible(page, 'the heading-row page');
     await follow(page.getByRole('button', { name: 'Continue' }).click());
-    await checkAccessibility('the heading-row page with an error');
+    await expectAccessible(page, 'the heading-row page with an error');
 
     const id = Number(/\/imports\/tracker\/(\d+)/.exec(page.url())![1]);
     await t.testDb.db('tracker_imports').where({ id }).update({ status: 'checking', rows_read: 30000, rows_checked: 12000, rows_total: 50000, updated_at: new Date().toISOString() });
     await page.goto(`/imports/tracker/${id}`);
     expect(await text('h1')).toBe('Checking the file');
-    await checkAccessibility('the progress page');
+    await expectAccessible(page, 'the progress page');
     await t.testDb.db('tracker_imports').where({ id }).update({ status: 'checked', result: null });
     await page.goto(`/imports/tracker/${id}`);
     expect(page.url()).toMatch(/\/columns$/);

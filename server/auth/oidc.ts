@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { Strategy, type VerifyFunction } from 'openid-client/passport';
-import type { PassportStatic } from 'passport';
+import type { AppPassport } from './passport.js';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { isRole, type Role } from './roles.js';
@@ -77,7 +77,7 @@ export async function discoverOidc(settings: OidcSettings): Promise<client.Confi
     settings.allowHttp ? { execute: [client.allowInsecureRequests] } : undefined);
 }
 
-export function useOidcStrategy(passport: PassportStatic, db: Knex, settings: OidcSettings, config: client.Configuration) {
+export function useOidcStrategy(passport: AppPassport, db: Knex, settings: OidcSettings, config: client.Configuration) {
   const verify: VerifyFunction = async (tokens, done) => {
     try {
       const claims = (tokens.claims() ?? {}) as Record<string, unknown>;

@@ -1,4 +1,4 @@
-import passport from 'passport';
+import passportModule from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Services } from '../services.js';
 import { useOidcStrategy } from './oidc.js';
@@ -20,8 +20,15 @@ declare global {
 }
 
 export type SignInFailure = 'invalid' | 'locked';
+export type AppPassport = InstanceType<typeof passportModule.Passport>;
 
-export function setUpPassport({ db, config, oidc }: Services) {
+/**
+ * The app's own authenticator, so its strategies and session lookups use this app's
+ * database. (Passport's default instance is shared by every app in the process: a second
+ * app would have sent the first one's sign-ins to its own database.)
+ */
+export function setUpPassport({ db, config, oidc }: Services): AppPassport {
+  const passport = new passportModule.Passport();
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, async (email, password, done) => {
       try {

@@ -1,5 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import passport from 'passport';
+import type { AppPassport } from './passport.js';
 import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
 import type { Services } from '../services.js';
@@ -18,7 +18,7 @@ const firstRunSchema = z.object({
   }),
 });
 
-export function authRoutes({ db, rateLimitStore, oidc }: Services): Router {
+export function authRoutes({ db, rateLimitStore, oidc }: Services, passport: AppPassport): Router {
   const router = Router();
   const ssoLabel = oidc?.settings.label;
   const renderSignIn = (res: Response, status: number, values: object, errors: FormErrors) =>

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
 import type { Express } from 'express';
+import { expect } from 'vitest';
+import { PASSWORD } from '../support/app.js';
 
 // Browser tests drive Debian's chromium (scripts/ensure-test-tools.sh installs it).
 // Nothing here downloads a browser.
@@ -57,6 +59,24 @@ export async function axe(page: Page, where: string) {
     ? `axe found ${results.violations.length} accessibility violation(s) on ${where} (${page.url()}):\n${describeViolations(results.violations)}`
     : '';
   return { violations: results.violations, summary };
+}
+
+/**
+ * axe on the page as it is now. Failures are collected (expect.soft) so one run lists every
+ * page's problems, compared by rule id so a failure prints the readable summary.
+ */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  const { violations, summary } = await axe(page, where);
+  expect.soft(violations.map((v) => v.id), summary).toEqual([]);
+}
+
+/** Signs in through the sign-in form, after signing out any earlier session; resolves on the page it leads to. */
+export async function signInAs(page: Page, email: string, password = PASSWORD): Promise<void> {
+  await page.context().clearCookies();
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.getByRole('button', { name: 'Sign in' }).click()]);
 }
 
 export interface BrowserSession {

@@ -2,12 +2,12 @@ import type { Server } from 'node:http';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createTestApp, PASSWORD, type TestApp } from '../support/app.js';
+import { createTestApp, type TestApp } from '../support/app.js';
 import { loadDemoData } from '../../server/demo/load.js';
 import { INSIGHT_PAGES } from '../../server/insight/routes.js';
 import { financialYearOf } from '../../server/insight/period.js';
 import { todayIso } from '../../server/common/dates.js';
-import { axe, openBrowserSession, type BrowserSession } from './browser.js';
+import { expectAccessible, openBrowserSession, signInAs, type BrowserSession } from './browser.js';
 
 // A manager opens every insight page in a real browser, on the demo data (300 referrals),
 // and each page passes axe (WCAG 2.1 A and AA); so do the comparison population page with
@@ -36,24 +36,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function signInAs(email: string) {
-  await context.clearCookies();
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.getByRole('button', { name: 'Sign in' }).click()]);
-}
-
-async function checkAccessibility(where: string) {
-  const { violations, summary } = await axe(page, where);
-  expect.soft(violations, summary).toEqual([]);
-}
-
 const h1 = async () => ((await page.getByRole('heading', { level: 1 }).textContent()) ?? '').trim();
 
 describe('insight pages in the browser', () => {
   it('a manager opens each page, with charts and tables, and each passes axe', async () => {
-    await signInAs(t.users.manager.email);
+    await signInAs(page, t.users.manager.email);
     for (const p of INSIGHT_PAGES) {
       const started = Date.now();
       const res = await page.goto(`${p.path}?year=${lastYear}`);
@@ -62,7 +49,7 @@ describe('insight pages in the browser', () => {
       expect(await h1()).toBe(p.title);
       expect(await page.locator('svg[role="img"]').count(), p.path).toBeGreaterThan(0);
       expect(await page.locator('table.govuk-table').count(), p.path).toBeGreaterThan(0);
-      await checkAccessibility(p.title);
+      await expectAccessible(page, p.title);
     }
   }, 240_000);
 
@@ -75,7 +62,7 @@ describe('insight pages in the browser', () => {
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Show figures' }).click()]);
     expect(new URL(page.url()).searchParams.get('team')).toBeTruthy();
     expect(await page.getByText(/coordinator team: /).count()).toBeGreaterThan(0);
-    await checkAccessibility('timeliness, filtered');
+    await expectAccessible(page, 'timeliness, filtered');
   }, 120_000);
 
   it('work without JavaScript: charts are drawn on the server, the picker is a plain form', async () => {
@@ -97,28 +84,28 @@ describe('insight pages in the browser', () => {
     await page.goto('/insight/refusals?from-day=31&from-month=2&from-year=2025&to-day=1&to-month=1&to-year=2025&by=sex');
     expect(await page.title()).toMatch(/^Error: Why FGCs do not happen/);
     expect(await page.locator('.govuk-error-summary').textContent()).toContain('Start date must be a real date');
-    await checkAccessibility('refusals with a date error');
+    await expectAccessible(page, 'refusals with a date error');
   }, 120_000);
 
   it('a data lead uploads a comparison population (with a mistake first) and the equity page compares with it', async () => {
-    await signInAs(t.users.data_lead.email);
+    await signInAs(page, t.users.data_lead.email);
     await page.goto('/insight/comparison');
-    await checkAccessibility('comparison populations');
+    await expectAccessible(page, 'comparison populations');
     await page.getByLabel('Name').fill('Area population 0-17');
     await page.getByLabel('Or paste the figures').fill('characteristic,category_code,count\nsex,F,ten\nsex,X,3\n');
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Check and save' }).click()]);
     expect(await page.locator('.govuk-error-summary').textContent()).toContain('The figures have 2 problems');
     expect(await page.getByText('Row 3: category_code "X" is not a sex category').count()).toBe(1);
-    await checkAccessibility('comparison population with errors');
+    await expectAccessible(page, 'comparison population with errors');
 
     await page.getByLabel('Or paste the figures').fill(SAMPLE);
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Check and save' }).click()]);
     expect(await page.locator('.govuk-notification-banner').textContent()).toContain('The comparison population has been saved');
-    await checkAccessibility('comparison population saved');
+    await expectAccessible(page, 'comparison population saved');
 
     await page.goto(`/insight/equity?year=${lastYear}`);
     expect(await page.getByText('Compared with').first().textContent()).toContain('Area population 0-17');
     expect(await page.getByRole('columnheader', { name: 'Referred index' }).count()).toBeGreaterThan(0);
-    await checkAccessibility('equity compared with an upload');
+    await expectAccessible(page, 'equity compared with an upload');
   }, 240_000);
 });

@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { createTestApp, PASSWORD, type TestApp } from '../support/app.js';
+import { createTestApp, type TestApp } from '../support/app.js';
 import { seedFamily, seedReferral } from '../support/cases.js';
 import { splitIso } from '../../server/common/dates.js';
-import { axe, openBrowserSession, type BrowserSession } from './browser.js';
+import { expectAccessible, openBrowserSession, signInAs, type BrowserSession } from './browser.js';
 
 // Data quality and duplicate children in a real browser: a manager reads the report; a
 // coordinator meets a possible duplicate, merges two records; an administrator undoes it.
@@ -38,38 +38,26 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function checkAccessibility(where: string) {
-  const { violations, summary } = await axe(page, where);
-  expect.soft(violations.map((v) => v.id), summary).toEqual([]);
-}
 const text = async (selector: string) => ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 const follow = (click: Promise<void>) => Promise.all([page.waitForNavigation({ waitUntil: 'load' }), click]);
 
-async function signInAs(email: string) {
-  await context.clearCookies();
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await follow(page.getByRole('button', { name: 'Sign in' }).click());
-}
-
 describe('data quality and duplicate children in the browser', () => {
   it('a manager reads the report and opens the records behind a count', async () => {
-    await signInAs(t.users.manager.email);
+    await signInAs(page, t.users.manager.email);
     await page.goto('/quality');
     expect(await text('h1')).toBe('Data quality');
-    await checkAccessibility('the quality report');
+    await expectAccessible(page, 'the quality report');
     await follow(page.getByRole('link', { name: /Declined with no reason: show them/ }).click());
     expect(await text('h1')).toBe('Declined with no reason');
     expect(await page.getByRole('link', { name: /^Fix/ }).count()).toBe(1);
-    await checkAccessibility('a rule’s records');
+    await expectAccessible(page, 'a rule’s records');
   });
 
   it('a coordinator sees the family’s issues and a possible duplicate before saving', async () => {
-    await signInAs(t.users.coordinator.email);
+    await signInAs(page, t.users.coordinator.email);
     await page.goto(`/families/${familyId}`);
     expect(await text('.govuk-notification-banner')).toContain("Record the child's ethnicity");
-    await checkAccessibility('the family page with data-quality issues');
+    await expectAccessible(page, 'the family page with data-quality issues');
     await page.goto(`/families/${familyId}/children/new`);
     await page.getByLabel('First name').fill('Jonny');
     await page.getByLabel('Last name').fill('Smith');
@@ -80,7 +68,7 @@ describe('data quality and duplicate children in the browser', () => {
     await group.getByLabel('Year', { exact: true }).fill(dob.year);
     await follow(page.getByRole('button', { name: 'Save child' }).click());
     expect(await text('h1')).toBe('These children may already be recorded');
-    await checkAccessibility('the possible duplicates page');
+    await expectAccessible(page, 'the possible duplicates page');
     await follow(page.getByRole('button', { name: 'Change the details' }).click());
     expect(await page.getByLabel('First name').inputValue()).toBe('Jonny');
   });
@@ -88,20 +76,20 @@ describe('data quality and duplicate children in the browser', () => {
   it('a coordinator merges the two records', async () => {
     await page.goto(`/families/${familyId}`);
     await follow(page.getByRole('link', { name: 'Merge Jon Smith with another record' }).click());
-    await checkAccessibility('the merge page');
+    await expectAccessible(page, 'the merge page');
     await page.getByRole('radio', { name: /John Smith/ }).check();
     await follow(page.getByRole('button', { name: 'Continue' }).click());
-    await checkAccessibility('the merge confirmation');
+    await expectAccessible(page, 'the merge confirmation');
     await follow(page.getByRole('button', { name: 'Merge the records' }).click());
     expect(await text('table')).toMatch(/Merged into C\d+/);
   });
 
   it('an administrator undoes the merge', async () => {
-    await signInAs(t.users.admin.email);
+    await signInAs(page, t.users.admin.email);
     await page.goto('/admin/merges');
-    await checkAccessibility('the list of merges');
+    await expectAccessible(page, 'the list of merges');
     await follow(page.getByRole('button', { name: /^Undo/ }).click());
     expect(await text('.govuk-notification-banner')).toContain('The merge has been undone');
-    await checkAccessibility('the list of merges after an undo');
+    await expectAccessible(page, 'the list of merges after an undo');
   });
 });

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { createTestApp, PASSWORD, type TestApp } from '../support/app.js';
 import { addDays, addMonths, formatDate, splitIso, todayIso } from '../../server/common/dates.js';
-import { axe, openBrowserSession, type BrowserSession } from './browser.js';
+import { expectAccessible, openBrowserSession, type BrowserSession } from './browser.js';
 
 // A coordinator records a two-child family and one FGC episode, from sign-in to an agreed
 // plan, in a real browser against the real app. Every page visited is checked with axe
@@ -41,13 +41,6 @@ const dates = {
 };
 const due = addMonths(today, 4); // the unborn child's expected date of delivery
 const reviewDue = addDays(dates.conference, 91);
-
-/** axe on the page as it is now; failures are collected (expect.soft) so one run lists every page's problems. */
-async function checkAccessibility(where: string) {
-  const { violations, summary } = await axe(page, where);
-  // Compared by rule id so a failure prints the readable summary, not axe's whole result object.
-  expect.soft(violations.map((v) => v.id), summary).toEqual([]);
-}
 
 /** A GOV.UK date input: a fieldset named by its legend holding Day, Month and Year. */
 async function fillDate(legend: string, iso: string | { day: string; month: string; year: string }) {
@@ -90,7 +83,7 @@ describe('recording a referral in the browser', () => {
     await page.goto('/cases');
     expect(path()).toBe('/sign-in');
     expect(await h1()).toBe('Sign in');
-    await checkAccessibility('the sign-in page');
+    await expectAccessible(page, 'the sign-in page');
 
     await page.getByLabel('Email address').fill(t.users.coordinator.email);
     await page.getByLabel('Password').fill(PASSWORD);
@@ -103,11 +96,11 @@ describe('recording a referral in the browser', () => {
     expect(await text(page.getByRole('main'))).toContain('No FGC referrals match. Start by adding a family.');
     expect(await visible(page.getByRole('link', { name: 'adding a family', exact: true }))).toBe(true);
     expect(await page.getByRole('table').count()).toBe(0);
-    await checkAccessibility('the empty case list');
+    await expectAccessible(page, 'the empty case list');
     await go('Add a family');
     expect(path()).toBe('/families/new');
     expect(await h1()).toBe('Add a family');
-    await checkAccessibility('the add a family form');
+    await expectAccessible(page, 'the add a family form');
   });
 
   it('refuses a date that does not exist, with an error summary linking to the field', async () => {
@@ -137,7 +130,7 @@ describe('recording a referral in the browser', () => {
     // What was typed is kept.
     expect(await page.getByLabel('First name').inputValue()).toBe('Alex');
     expect(await dob.getByLabel('Day', { exact: true }).inputValue()).toBe('31');
-    await checkAccessibility('the add a family form showing an error');
+    await expectAccessible(page, 'the add a family form showing an error');
 
     // Following the link puts the cursor in the date of birth.
     await link.click();
@@ -156,13 +149,13 @@ describe('recording a referral in the browser', () => {
     expect(row).toContain(formatDate('2019-06-15'));
     expect(row).toContain('Female');
     expect(await text(page.getByRole('main'))).toContain('This family has not been referred for an FGC yet.');
-    await checkAccessibility('the family page');
+    await expectAccessible(page, 'the family page');
   });
 
   it('adds an unborn child', async () => {
     await go('Add a child');
     expect(await h1()).toBe('Add a child to the family');
-    await checkAccessibility('the add a child form');
+    await expectAccessible(page, 'the add a child form');
     await page.getByLabel('Last name').fill('Rivera');
     await fillDate('Expected date of delivery', due);
     await radioIn('Sex', 'Unknown / not yet born').check();
@@ -174,7 +167,7 @@ describe('recording a referral in the browser', () => {
   it('adds a referral covering both children, with their legal statuses', async () => {
     await go('Add a referral');
     expect(await h1()).toBe('Add a referral');
-    await checkAccessibility('the add a referral form');
+    await expectAccessible(page, 'the add a referral form');
 
     const children = page.getByRole('group', { name: 'Children this referral covers' });
     await children.getByRole('checkbox', { name: /^Alex Rivera \(/ }).check();
@@ -194,13 +187,13 @@ describe('recording a referral in the browser', () => {
     expect(await text(summaryValue('Rivera'))).toBe('Pre-proceedings (Public Law Outline)');
     expect(await text(summaryValue('Date the FGC service received the referral'))).toBe(formatDate(dates.referral));
     expect(await nextStep()).toBe('Next step: Offer due');
-    await checkAccessibility('the referral page');
+    await expectAccessible(page, 'the referral page');
   });
 
   it('records the offer, submitting the form from the keyboard', async () => {
     await go('Go to offer');
     expect(await h1()).toBe('Offer');
-    await checkAccessibility('the offer form');
+    await expectAccessible(page, 'the offer form');
     await fillDate('Date the FGC was offered to parents or carers', dates.offer);
     await page.getByLabel('Who offered it').fill('Coordinator');
     await page.getByLabel('How it was offered').fill('At a home visit');
@@ -224,7 +217,7 @@ describe('recording a referral in the browser', () => {
   it('records consent given', async () => {
     await go('Go to consent');
     expect(await h1()).toBe('Consent');
-    await checkAccessibility('the consent form');
+    await expectAccessible(page, 'the consent form');
     await radioIn('Decision', 'Consent given').check();
     await fillDate('Date of the decision', dates.consent);
     await save();
@@ -236,7 +229,7 @@ describe('recording a referral in the browser', () => {
   it('records the initial conference: held, who attended, the child taking part', async () => {
     await go('Go to conference');
     expect(await h1()).toBe('Initial conference');
-    await checkAccessibility('the initial conference form');
+    await expectAccessible(page, 'the initial conference form');
     await fillDate('Date the initial conference was held', dates.conference);
     await page.getByLabel('Parents or carers attending').fill('2');
     await page.getByLabel('Maternal relatives attending').fill('3');
@@ -259,7 +252,7 @@ describe('recording a referral in the browser', () => {
   it('records the agreed plan', async () => {
     await go('Go to plan');
     expect(await h1()).toBe('Plan');
-    await checkAccessibility('the plan form');
+    await expectAccessible(page, 'the plan form');
     await radioIn('Was a plan agreed?', 'Yes').check();
     await fillDate('Date the plan was agreed', dates.plan);
     const content = page.getByRole('group', { name: 'What the plan provides' });
@@ -275,7 +268,7 @@ describe('recording a referral in the browser', () => {
     expect(await text(summaryValue('What the plan provides'))).toBe('Child remains at home with network support; Safety plan / supervision by network');
     expect(await nextStep()).toBe(`Next step: Review due (due ${formatDate(reviewDue)})`);
     expect(await visible(page.locator('.govuk-inset-text').getByRole('link', { name: 'Record a review conference' }))).toBe(true);
-    await checkAccessibility('the referral page with an agreed plan');
+    await expectAccessible(page, 'the referral page with an agreed plan');
   });
 
   it('shows the episode on the family timeline, and the case list shows the referral', async () => {
@@ -295,13 +288,13 @@ describe('recording a referral in the browser', () => {
       `Plan agreed ${formatDate(dates.plan)}`,
     ]);
     expect(await text(episode.locator('.app-next-step'))).toBe(`Next step: Review due (due ${formatDate(reviewDue)})`);
-    await checkAccessibility('the family page with its timeline');
+    await expectAccessible(page, 'the family page with its timeline');
 
     await go('Cases');
     expect(path()).toBe('/cases');
     const row = await text(page.getByRole('row').filter({ hasText: 'FAM-E2E' }));
     expect(row).toContain(formatDate(dates.referral));
     expect(row).toContain('Review due');
-    await checkAccessibility('the case list with one referral');
+    await expectAccessible(page, 'the case list with one referral');
   });
 });
