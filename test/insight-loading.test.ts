@@ -100,7 +100,7 @@ describe('pages that load only what they count', () => {
     for (const period of [...PERIODS, yearPeriod(YEAR)]) {
       for (const filters of FILTERS) {
         const sel = { period, filters };
-        const pages = async () => [await s.timeliness(b, sel), await s.plans(b, sel), await s.outcomes(b, sel, TODAY)];
+        const pages = async () => [await s.timeliness(b, sel), await s.plans(b, sel), await s.outcomes(b, sel, TODAY), await s.refusals(b, sel, 'stageOffered')];
         s.clear();
         const own = await pages();
         s.clear();
@@ -144,10 +144,12 @@ async function generateWorld(db: Knex, seed: number) {
     }
     for (let r = 0; r < 1 + Math.floor(rnd() * 4); r++) {
       const decision = pick(['GIVEN', 'DECLINED', 'NORESP', null] as const);
+      const reason = (list: string) => pick([...codes[list].slice(0, 3).map((c) => c.code), null, 'ZZZ']);
       const referralId = await insertId('referrals', {
         referral_ref: `G${seed}-F${f}-R${r}`, family_id: familyId, referral_date: day(),
-        stage_offered: pick(['CP', 'CIN', 'EH', null, '']), referral_source: pick(['SCHOOL', 'POLICE', null, '']),
+        stage_offered: pick(['CP', 'CIN', 'EH', null, '', 'ZZZ']), referral_source: pick(['SCHOOL', 'POLICE', null, '']),
         offer_date: maybe(), consent_decision: decision, consent_date: maybe(), consent_withdrawn_date: rnd() < 0.1 ? day() : null,
+        decline_reason: reason('decline_reason'), fgc_not_held_reason: reason('not_held_reason'),
         initial_fgc_date: maybe(), plan_agreed: pick([true, false, null]), plan_date: maybe(), closure_date: maybe(),
         version: 1, created_at: now, updated_at: now,
       });

@@ -61,7 +61,12 @@ const SPECS = {
     activeBy: ['initial_fgc_date', 'closed_without_conference'], outcomes: true,
     referralColumns: ['id', 'referral_ref', 'family_id', 'referral_date', 'initial_fgc_date', 'closure_date'],
   },
-  /** why FGCs do not happen, equity (and any page): everything */
+  /** why FGCs do not happen, by stage offered: referrals, consent decisions and closures without a conference in the period, their children (no characteristics) */
+  refusals: {
+    activeBy: ['referral_date', 'consent_date', 'closed_without_conference'], referralChildren: true,
+    referralColumns: ['id', 'referral_date', 'stage_offered', 'consent_decision', 'consent_date', 'decline_reason', 'consent_withdrawn_date', 'initial_fgc_date', 'fgc_not_held_reason', 'closure_date'],
+  },
+  /** why FGCs do not happen by a child's characteristic, equity (and any page): everything */
   all: { characteristics: true, outcomes: true, reviews: true, planContent: true },
 } satisfies Record<string, Needs>;
 type Spec = keyof typeof SPECS;
@@ -194,7 +199,7 @@ export class InsightService {
 
   refusals(b: Basics, sel: Selection, by: RefusalDimension) {
     return this.page('refusals', b, sel, by, async () => {
-      const f = refusalFigures(await this.caseData(b, sel, 'all'), sel.period, by);
+      const f = refusalFigures(await this.caseData(b, sel, by === 'stageOffered' ? 'refusals' : 'all'), sel.period, by);
       return { tables: f.tables, byTables: f.byTables };
     });
   }
