@@ -5,7 +5,7 @@ import { seedFamily, seedReferral } from './support/cases.js';
 import { CHILD_FIELDS, STAGES } from '../server/cases/stages.js';
 
 // Attacks on the running app through real HTTP: stored XSS, SQL injection, oversized
-// bodies, path traversal, session expiry, retention purge.
+// bodies and uploads, path traversal, session expiry, retention purge.
 
 const XSS = `<script>alert(1)</script>"'><img src=x onerror=alert(2)>`;
 const SQLI = [`' or 1=1 --`, `'; drop table children; --`, `" or ""="`, `%' union select password_hash from users --`, `\\`, `%`, `_`];
@@ -132,6 +132,20 @@ describe('oversized input', () => {
     expect(res.status).toBe(413);
     expect(res.text).toContain('What you sent is too large');
     expect(Number((await t.testDb.db('families').count({ n: '*' }).first())!.n)).toBe(Number(before!.n));
+  });
+
+  it.each(['/imports/interchange', '/imports/tracker'])('refuses an upload over 20MB to %s with a clear message, storing nothing', async (path) => {
+    const db = t.testDb.db;
+    const stored = async () => Number((await db('import_uploads').count({ n: '*' }).first())!.n) + Number((await db('tracker_imports').count({ n: '*' }).first())!.n);
+    const before = await stored();
+    const big = Buffer.alloc(20 * 1024 * 1024 + 1, 'a');
+    const res = await lead.post(path).field('_csrf', lead.csrf).attach('file', big, 'big.csv');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('The selected file must be smaller than 20MB');
+    expect(res.text).toContain('govuk-error-summary');
+    // Not parsed at all for someone who may not import: refused by the CSRF check (no token in an unread body).
+    expect((await coord.post(path).field('_csrf', coord.csrf).attach('file', big, 'big.csv')).status).toBe(403);
+    expect(await stored()).toBe(before);
   });
 
   it('refuses over-long fields with GOV.UK messages', async () => {

@@ -2,13 +2,13 @@
 // population upload (permission 'returns': data leads). Thin handlers: parse the selection,
 // ask the service for the figures, render. No page shows a child's name or date of birth.
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import multer from 'multer';
 import type { Services } from '../services.js';
 import { requirePermission } from '../middleware/authorisation.js';
 import { can } from '../auth/roles.js';
 import { auditEvent } from '../audit/audit.js';
 import { todayIso } from '../common/dates.js';
 import { str } from '../common/forms.js';
+import { uploadParser } from '../common/upload.js';
 import { toCsv, toXlsx } from '../common/tabular-export.js';
 import { insightService, type Basics, type Selection } from './service.js';
 import { describeFilters, filterQuery, noFilters, parseFilters } from './filters.js';
@@ -37,28 +37,16 @@ type PageKey = (typeof INSIGHT_PAGES)[number]['key'];
 export const COMPARISON_PATH = '/insight/comparison';
 export const COMPARISON_LIMIT_BYTES = 1024 * 1024;
 
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: COMPARISON_LIMIT_BYTES, files: 1, fields: 5, parts: 6 } }).single('file');
+const parseComparisonUpload = uploadParser(COMPARISON_PATH, COMPARISON_LIMIT_BYTES);
 
 /**
- * Multipart parsing for the comparison population upload. Mount it app-wide after sign-in and
- * before the CSRF check (which reads the token from the parsed body), as for the interchange
- * upload: it acts only on POST /insight/comparison from a user allowed to upload. A token in
- * the query string (?_csrf=) is accepted as well as the hidden field. While it is not mounted,
- * the page offers the paste box only.
+ * Multipart parsing for the comparison population upload (see uploadParser: mount it app-wide
+ * after sign-in and before the CSRF check). While it is not mounted, the page offers the paste
+ * box only.
  */
 export function comparisonUploadParser(req: Request, res: Response, next: NextFunction) {
   req.app.locals.comparisonUploadParser = true;
-  if (req.method !== 'POST' || req.path !== COMPARISON_PATH || !can(req.user?.role, 'returns') || !req.is('multipart/form-data')) return next();
-  upload(req, res, (err?: unknown) => {
-    if (err) {
-      (req as any).uploadError = err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE'
-        ? 'The selected file must be smaller than 1MB'
-        : 'The selected file could not be uploaded. Try again';
-    }
-    req.body ??= {};
-    if (!req.body._csrf && typeof req.query._csrf === 'string') req.body._csrf = req.query._csrf;
-    next();
-  });
+  parseComparisonUpload(req, res, next);
 }
 
 const qs = (params: Record<string, string>) => new URLSearchParams(params).toString();

@@ -1,9 +1,8 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import multer from 'multer';
 import type { Services } from '../services.js';
 import { requirePermission } from '../middleware/authorisation.js';
-import { can } from '../auth/roles.js';
 import { auditEvent } from '../audit/audit.js';
+import { uploadErrorOf, uploadParser } from '../common/upload.js';
 import { todayIso } from '../common/dates.js';
 import { idParam } from '../cases/http.js';
 import { importInterchange, writeCsv, writeXlsx } from './index.js';
@@ -17,31 +16,8 @@ export const PROBLEMS_SHOWN = 1000;
 const UPLOAD_PATH = '/imports/interchange';
 const KEEP_UPLOADS_MS = 24 * 60 * 60 * 1000;
 
-const upload = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 5, parts: 6 },
-}).single('file');
-
-/**
- * Multipart parsing for the upload, which must run before the CSRF check (that check reads
- * the token from the parsed body). Mount it app-wide after sign-in (passport) and before
- * CSRF; it only acts on POST /imports/interchange from a user allowed to import, so nobody
- * else can make the server buffer a 20 MB body. A token in the query string (?_csrf=) is
- * accepted as well as the form's hidden field.
- */
-export function interchangeUploadParser(req: Request, res: Response, next: NextFunction) {
-  if (req.method !== 'POST' || req.path !== UPLOAD_PATH || !can(req.user?.role, 'returns') || !req.is('multipart/form-data')) return next();
-  upload(req, res, (err?: unknown) => {
-    if (err) {
-      (req as any).uploadError = err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE'
-        ? 'The selected file must be smaller than 20MB'
-        : 'The selected file could not be uploaded. Try again';
-    }
-    req.body ??= {};
-    if (!req.body._csrf && typeof req.query._csrf === 'string') req.body._csrf = req.query._csrf;
-    next();
-  });
-}
+/** Parses the upload before the CSRF check: mount it app-wide, before CSRF (see uploadParser). */
+export const interchangeUploadParser = uploadParser(UPLOAD_PATH, UPLOAD_LIMIT_BYTES);
 
 export function interchangeRoutes(services: Services): Router {
   const { db } = services;
@@ -68,7 +44,7 @@ export function interchangeRoutes(services: Services): Router {
   router.get(UPLOAD_PATH, returns, (_req, res) => renderUpload(res, 200));
 
   router.post(UPLOAD_PATH, returns, async (req, res) => {
-    const uploadError = (req as any).uploadError as string | undefined;
+    const uploadError = uploadErrorOf(req);
     if (uploadError) return renderUpload(res, 400, { file: uploadError });
     const file = req.file;
     if (!file || !file.size) return renderUpload(res, 400, { file: file ? 'The selected file is empty' : 'Select a CSV or Excel file' });

@@ -1,10 +1,9 @@
-import { Router, type NextFunction, type Request, type Response } from 'express';
-import multer from 'multer';
+import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services.js';
 import { requirePermission } from '../middleware/authorisation.js';
 import { notFound } from '../middleware/errors.js';
-import { can } from '../auth/roles.js';
 import { str } from '../common/forms.js';
+import { uploadErrorOf, uploadParser } from '../common/upload.js';
 import { idParam } from '../cases/http.js';
 import { COLUMN_BY_NAME, COLUMNS } from '../interchange/columns.js';
 import { UPLOAD_LIMIT_BYTES } from '../interchange/routes.js';
@@ -23,30 +22,8 @@ import { deleteMapping, getImport, getMapping, listMappings, saveMapping, update
 const BASE = '/imports/tracker';
 const REFRESH_SECONDS = 2;
 
-const upload = multer({
-  storage: multer.memoryStorage(),
-  limits: { fileSize: UPLOAD_LIMIT_BYTES, files: 1, fields: 5, parts: 6 },
-}).single('file');
-
-/**
- * Multipart parsing for the tracker upload, which must run before the CSRF check (that
- * check reads the token from the parsed body). Mount it app-wide after sign-in and before
- * CSRF, next to interchangeUploadParser; it only acts on POST /imports/tracker from a user
- * allowed to import. A token in the query string (?_csrf=) is accepted as well.
- */
-export function trackerUploadParser(req: Request, res: Response, next: NextFunction) {
-  if (req.method !== 'POST' || req.path !== BASE || !can(req.user?.role, 'returns') || !req.is('multipart/form-data')) return next();
-  upload(req, res, (err?: unknown) => {
-    if (err) {
-      (req as any).uploadError = err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE'
-        ? `The selected file must be smaller than ${UPLOAD_LIMIT_BYTES / 1024 / 1024}MB`
-        : 'The selected file could not be uploaded. Try again';
-    }
-    req.body ??= {};
-    if (!req.body._csrf && typeof req.query._csrf === 'string') req.body._csrf = req.query._csrf;
-    next();
-  });
-}
+/** Parses the upload before the CSRF check: mount it app-wide, before CSRF (see uploadParser). */
+export const trackerUploadParser = uploadParser(BASE, UPLOAD_LIMIT_BYTES);
 
 const COLUMN_HINTS: Record<string, string> = {
   referral_ref: 'the referral’s reference (required)', family_ref: 'the family’s reference (required)',
@@ -101,7 +78,7 @@ export function trackerImportRoutes(services: Services): Router {
   router.get(BASE, returns, async (_req, res) => renderUpload(res, 200));
 
   router.post(BASE, returns, async (req, res) => {
-    const uploadError = (req as any).uploadError as string | undefined;
+    const uploadError = uploadErrorOf(req);
     const mappingId = /^\d+$/.test(str(req.body?.mapping)) ? Number(req.body.mapping) : null;
     const values = { mapping: mappingId ? String(mappingId) : '' };
     if (uploadError) return renderUpload(res, 400, { file: uploadError }, values);
