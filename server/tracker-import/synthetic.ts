@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import { addDays } from '../common/dates.js';
+import { mulberry32 } from '../demo/generate.js';
 import type { TrackerMapping } from './mapping.js';
 
 // A made-up council tracker of any size, laid out the way trackers are (title rows, a
@@ -16,17 +17,6 @@ export interface SyntheticTracker {
   /** data rows (one per child per referral) */
   rows: number;
   referrals: number;
-}
-
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // [heading, group or '', interchange column or null]
@@ -117,7 +107,7 @@ type Cell = string | number | Date | null;
 
 /** The tracker's data rows, one per child per referral, with blank rows now and then. */
 function* dataRows(target: number, seed: number, xlsx: boolean): Generator<Cell[] | null> {
-  const rnd = random(seed);
+  const rnd = mulberry32(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)];
   let rows = 0;
   let family = 0;
