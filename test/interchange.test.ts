@@ -11,22 +11,17 @@ import { stringify } from 'csv-stringify/sync';
 import type { Knex } from 'knex';
 import { createTestApp, signIn, type Agent, type TestApp } from './support/app.js';
 import { createTestDb, type TestDb } from './support/db.js';
+import { caseCounts } from './support/counts.js';
 import { exportCsv, exportXlsx, importInterchange } from '../server/interchange/index.js';
 
 const run = promisify(execFile);
 const FIXTURE = fs.readFileSync(new URL('./fixtures/interchange-small.csv', import.meta.url));
-const CASE_TABLES = ['families', 'children', 'child_disabilities', 'referrals', 'referral_children', 'referral_plan_content', 'review_conferences', 'audit_log'];
 
 type Rec = Record<string, string>;
 const records = (csv: Buffer | string): Rec[] => parse(csv, { columns: true, bom: true });
 const toCsv = (rows: Rec[], header = Object.keys(rows[0])) => stringify([header, ...rows.map((r) => header.map((h) => r[h] ?? ''))]);
 const fixtureRows = () => records(FIXTURE);
 
-async function counts(db: Knex): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const t of CASE_TABLES) out[t] = Number((await db(t).count({ n: '*' }).first())!.n);
-  return out;
-}
 
 let t: TestApp;
 let db: Knex;
@@ -41,7 +36,7 @@ afterAll(() => t.close());
 
 describe('importing the small fixture', () => {
   it('dry run reports what would happen and writes nothing', async () => {
-    const before = await counts(db);
+    const before = await caseCounts(db);
     const r = await importInterchange(db, FIXTURE, { filename: 'small.csv', userId: dataLead, dryRun: true });
     expect(r.problems).toEqual([]);
     expect(r.applied).toBe(false);
@@ -51,13 +46,13 @@ describe('importing the small fixture', () => {
       children: { create: 6, update: 0, unchanged: 0 },
       referrals: { create: 4, update: 0, unchanged: 0 },
     });
-    expect(await counts(db)).toEqual(before);
+    expect(await caseCounts(db)).toEqual(before);
   });
 
   it('applies, auditing every created field under the importing user', async () => {
     const r = await importInterchange(db, FIXTURE, { filename: 'small.csv', userId: dataLead });
     expect(r).toMatchObject({ applied: true, problems: [] });
-    const c = await counts(db);
+    const c = await caseCounts(db);
     expect(c).toMatchObject({ families: 3, children: 6, referrals: 4, referral_children: 6, referral_plan_content: 2, review_conferences: 2 });
 
     const r1 = await db('referrals').where({ referral_ref: 'R001' }).first();
@@ -86,12 +81,12 @@ describe('importing the small fixture', () => {
   });
 
   it('re-importing the same file changes nothing and writes no audit rows', async () => {
-    const before = await counts(db);
+    const before = await caseCounts(db);
     const versions = await db('referrals').select('referral_ref', 'version').orderBy('referral_ref');
     const r = await importInterchange(db, FIXTURE, { filename: 'small.csv', userId: dataLead });
     expect(r.applied).toBe(false);
     expect(r.summary).toMatchObject({ families: { create: 0, update: 0, unchanged: 3 }, children: { unchanged: 6 }, referrals: { unchanged: 4 } });
-    expect(await counts(db)).toEqual(before);
+    expect(await caseCounts(db)).toEqual(before);
     expect(await db('referrals').select('referral_ref', 'version').orderBy('referral_ref')).toEqual(versions);
   });
 
@@ -105,12 +100,12 @@ describe('importing the small fixture', () => {
       plan_content: r.plan_content ? 'safety plan / supervision by network;child to live with a family or friends carer' : '',
       coordinator: r.coordinator === 'coordinator@council.example' ? 'COORDINATOR@council.example' : r.coordinator,
     }));
-    const before = await counts(db);
+    const before = await caseCounts(db);
     const r = await importInterchange(db, toCsv(rows), { filename: 'labels.csv', userId: dataLead });
     expect(r.problems).toEqual([]);
     expect(r.summary.referrals).toEqual({ create: 0, update: 0, unchanged: 4 });
     expect(r.summary.children).toEqual({ create: 0, update: 0, unchanged: 6 });
-    expect(await counts(db)).toEqual(before);
+    expect(await caseCounts(db)).toEqual(before);
   });
 });
 
@@ -123,21 +118,21 @@ describe('a file with problems', () => {
   ];
   for (const [name, make, where] of cases) {
     it(`reports ${name} with its row and column, and writes nothing`, async () => {
-      const before = await counts(db);
+      const before = await caseCounts(db);
       const rows = fixtureRows().map((r) => ({ ...r, referral_ref: `X${r.referral_ref}`, family_ref: `X${r.family_ref}`, child_ref: `X${r.child_ref}` }));
       const r = await importInterchange(db, make(rows), { filename: 'bad.csv', userId: dataLead });
       expect(r.applied).toBe(false);
       expect(r.problems).toContainEqual(expect.objectContaining(where));
-      expect(await counts(db)).toEqual(before);
+      expect(await caseCounts(db)).toEqual(before);
     });
   }
 
   it('refuses a child_ref already recorded in another family', async () => {
     const rows = fixtureRows().filter((r) => r.child_ref === 'C006').map((r) => ({ ...r, referral_ref: 'R900', family_ref: 'F900', child_ref: 'C001' }));
-    const before = await counts(db);
+    const before = await caseCounts(db);
     const r = await importInterchange(db, toCsv(rows), { filename: 'moved.csv', userId: dataLead });
     expect(r.problems).toEqual([expect.objectContaining({ row: 2, column: 'family_ref', value: 'F900' })]);
-    expect(await counts(db)).toEqual(before);
+    expect(await caseCounts(db)).toEqual(before);
   });
 });
 
@@ -147,7 +142,7 @@ describe('updating from a file', () => {
       .filter((r) => r.child_ref !== 'C002') // C002 comes off R001
       .map((r) => (r.referral_ref === 'R001' ? { ...r, plan_content: 'KIN', review_fgc_dates: '2023-09-20;2023-11-01', attend_friends: '4' } : r))
       .map((r) => (r.child_ref === 'C006' ? { ...r, ethnicity: 'AOTH', outcome_6m_living: 'PARENTS' } : r));
-    const auditBefore = (await counts(db)).audit_log;
+    const auditBefore = (await caseCounts(db)).audit_log;
     const r = await importInterchange(db, toCsv(rows), { filename: 'update.csv', userId: dataLead });
     expect(r.problems).toEqual([]);
     expect(r.summary.referrals).toEqual({ create: 0, update: 2, unchanged: 2 });
@@ -181,10 +176,10 @@ describe('updating from a file', () => {
     await db('referrals').where({ referral_ref: 'R001' }).update({ plan_uploaded_date: '2023-06-22' });
     try {
       const rows = fixtureRows().map((r) => (r.referral_ref === 'R001' ? { ...r, plan_date: '2023-06-23' } : r));
-      const before = await counts(db);
+      const before = await caseCounts(db);
       const r = await importInterchange(db, toCsv(rows), { filename: 'late-plan.csv', userId: dataLead });
       expect(r.problems).toEqual([expect.objectContaining({ row: 2, column: 'plan_date', value: '2023-06-23', message: expect.stringMatching(/uploaded before it was agreed/) })]);
-      expect(await counts(db)).toEqual(before);
+      expect(await caseCounts(db)).toEqual(before);
     } finally {
       await db('referrals').where({ referral_ref: 'R001' }).update({ plan_uploaded_date: null });
     }
@@ -266,11 +261,11 @@ describe('the web pages', () => {
       expect((await agent.get('/imports/interchange')).status).toBe(403);
       expect((await agent.get('/exports/interchange.csv')).status).toBe(403);
       expect((await agent.get('/exports/interchange.xlsx')).status).toBe(403);
-      const before = await counts(db);
+      const before = await caseCounts(db);
       const post = await agent.post(`/imports/interchange?_csrf=${encodeURIComponent(agent.csrf)}`).field('_csrf', agent.csrf).attach('file', FIXTURE, 'small.csv');
       expect(post.status).toBe(403);
       expect((await agent.post('/imports/interchange/1/apply').type('form').send({ _csrf: agent.csrf })).status).toBe(403);
-      expect(await counts(db)).toEqual(before);
+      expect(await caseCounts(db)).toEqual(before);
     }
   });
 
@@ -281,12 +276,12 @@ describe('the web pages', () => {
     expect(page.text).toContain('enctype="multipart/form-data"');
 
     const rows = [...fixtureRows(), { ...fixtureRows()[5], referral_ref: 'R006', referral_date: '2024-03-21', offer_date: '', child_ref: 'C200', first_name: 'New' }];
-    const before = await counts(db);
+    const before = await caseCounts(db);
     const preview = await lead.post('/imports/interchange').field('_csrf', lead.csrf).attach('file', Buffer.from(toCsv(rows)), 'more.csv');
     expect(preview.status).toBe(200);
     expect(preview.text).toContain('Check the import');
     expect(preview.text).toMatch(/Referrals<\/th>\s*<td[^>]*>1<\/td>\s*<td[^>]*>0<\/td>\s*<td[^>]*>4<\/td>/);
-    expect(await counts(db)).toEqual(before);
+    expect(await caseCounts(db)).toEqual(before);
     const action = /action="(\/imports\/interchange\/\d+\/apply)"/.exec(preview.text)![1];
 
     const done = await lead.post(action).type('form').send({ _csrf: lead.csrf });
@@ -311,7 +306,7 @@ describe('the web pages', () => {
 
   it('shows every problem in a table with an error summary, writing nothing', async () => {
     const rows = fixtureRows().map((r, i) => (i === 0 ? { ...r, referral_date: '2023-13-01' } : i === 3 ? { ...r, sex: 'Q' } : r));
-    const before = await counts(db);
+    const before = await caseCounts(db);
     const res = await lead.post('/imports/interchange').field('_csrf', lead.csrf).attach('file', Buffer.from(toCsv(rows)), 'bad.csv');
     expect(res.status).toBe(400);
     expect(res.text).toContain('govuk-error-summary');
@@ -319,7 +314,7 @@ describe('the web pages', () => {
     expect(res.text).toMatch(/<td[^>]*>2<\/td>\s*<td[^>]*>referral_date<\/td>\s*<td[^>]*>2023-13-01<\/td>/);
     expect(res.text).toMatch(/<td[^>]*>5<\/td>\s*<td[^>]*>sex<\/td>\s*<td[^>]*>Q<\/td>/);
     expect(res.text).not.toContain('Import these changes');
-    expect(await counts(db)).toEqual(before);
+    expect(await caseCounts(db)).toEqual(before);
   });
 
   it('asks for a file when none is chosen', async () => {
@@ -399,23 +394,23 @@ describe('the command line', () => {
   it('--dry-run prints the summary and writes nothing', async () => {
     const file = path.join(dir, 'small.csv');
     fs.writeFileSync(file, FIXTURE);
-    const before = await counts(cliDb.db);
+    const before = await caseCounts(cliDb.db);
     const r = await cli('scripts/import.ts', [file, '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Referrals\s+4 would be created/);
     expect(r.stdout).toContain('Dry run');
-    expect(await counts(cliDb.db)).toEqual(before);
+    expect(await caseCounts(cliDb.db)).toEqual(before);
   }, CLI_TIMEOUT);
 
   it('a failing file: every problem printed, exit code 1, nothing written', async () => {
     const file = path.join(dir, 'bad.csv');
     fs.writeFileSync(file, toCsv(fixtureRows().map((r, i) => (i === 1 ? { ...r, referral_date: '2023-05-11', ethnicity: 'nope' } : r))));
-    const before = await counts(cliDb.db);
+    const before = await caseCounts(cliDb.db);
     const r = await cli('scripts/import.ts', [file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/row 3\treferral_date\t"2023-05-11"\t/);
     expect(r.stderr).toMatch(/row 3\tethnicity\t"nope"\t/);
-    expect(await counts(cliDb.db)).toEqual(before);
+    expect(await caseCounts(cliDb.db)).toEqual(before);
   }, CLI_TIMEOUT);
 
   it('imports, then exports the same rows', async () => {

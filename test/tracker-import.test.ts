@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import { createTestApp, signIn, postForm, PASSWORD, type Agent, type TestApp } from './support/app.js';
 import { createUser } from '../server/auth/users.js';
 import { createTestDb, type TestDb } from './support/db.js';
+import { caseCounts, rowCount } from './support/counts.js';
 import { buildMessyTracker, MESSY_MAPPING } from './fixtures/messy-tracker.js';
 import { buildReturn } from '../server/annual-return/return-service.js';
 import { importTracker, type TrackerProgress } from '../server/tracker-import/index.js';
@@ -21,13 +22,7 @@ import { validateInterchange } from '../server/interchange/validate.js';
 import { loadCodeLists } from '../server/codes/code-lists.js';
 
 const run = promisify(execFile);
-const CASE_TABLES = ['families', 'children', 'child_disabilities', 'referrals', 'referral_children', 'referral_plan_content', 'review_conferences', 'audit_log'];
 
-async function counts(db: Knex): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  for (const t of CASE_TABLES) out[t] = Number((await db(t).count({ n: '*' }).first())!.n);
-  return out;
-}
 
 let t: TestApp;
 let db: Knex;
@@ -44,7 +39,7 @@ afterAll(() => t.close());
 
 describe('a messy tracker through its mapping', () => {
   it('dry run: reports what would happen, every row accounted for, and writes nothing', async () => {
-    const before = await counts(db);
+    const before = await caseCounts(db);
     const phases: TrackerProgress[] = [];
     const r = await importTracker(db, messy, { filename: 'messy.xlsx', mapping: MESSY_MAPPING, userId: dataLead, dryRun: true, onProgress: (p) => void phases.push(p) });
     expect(r.problems).toEqual([]);
@@ -64,13 +59,13 @@ describe('a messy tracker through its mapping', () => {
     expect(r.ignored).toEqual(['Notes']);
     expect(phases.map((p) => p.phase)).toEqual(expect.arrayContaining(['reading', 'checking', 'done']));
     expect(phases.at(-1)).toMatchObject({ phase: 'done', rowsRead: 18, rowsChecked: 13, rowsTotal: 13 });
-    expect(await counts(db)).toEqual(before);
+    expect(await caseCounts(db)).toEqual(before);
   });
 
   it('applies: the records are right, audited under the importing user', async () => {
     const r = await importTracker(db, messy, { filename: 'messy.xlsx', mapping: MESSY_MAPPING, userId: dataLead });
     expect(r).toMatchObject({ applied: true, problems: [] });
-    expect(await counts(db)).toMatchObject({ families: 4, children: 7, referrals: 5, referral_children: 8 });
+    expect(await caseCounts(db)).toMatchObject({ families: 4, children: 7, referrals: 5, referral_children: 8 });
 
     const r1 = await db('referrals').where({ referral_ref: 'FGC-1' }).first();
     expect(r1).toMatchObject({
@@ -128,13 +123,13 @@ describe('a messy tracker through its mapping', () => {
   });
 
   it('re-importing the same file changes nothing and writes no audit rows', async () => {
-    const before = await counts(db);
+    const before = await caseCounts(db);
     const versions = await db('referrals').select('referral_ref', 'version').orderBy('referral_ref');
     const r = await importTracker(db, messy, { filename: 'messy.xlsx', mapping: MESSY_MAPPING, userId: dataLead });
     expect(r.problems).toEqual([]);
     expect(r.applied).toBe(false);
     expect(r.summary).toMatchObject({ families: { unchanged: 4 }, children: { create: 0, update: 0, unchanged: 7 }, referrals: { create: 0, update: 0, unchanged: 5 } });
-    expect(await counts(db)).toEqual(before);
+    expect(await caseCounts(db)).toEqual(before);
     expect(await db('referrals').select('referral_ref', 'version').orderBy('referral_ref')).toEqual(versions);
   });
 
@@ -164,7 +159,7 @@ describe('a bad tracker', () => {
   });
 
   it('is refused with every problem at its tracker row and column, and nothing is written', async () => {
-    const before = await counts(db);
+    const before = await caseCounts(db);
     const r = await importTracker(db, await bad(), { filename: 'bad.xlsx', mapping: MESSY_MAPPING, userId: dataLead });
     expect(r.applied).toBe(false);
     const at = r.problems.map((p) => [p.row, p.column, p.value]);
@@ -178,7 +173,7 @@ describe('a bad tracker', () => {
     expect(r.problems[1].message).toMatch(/^"31st February 2024" in "Date received" is not a date that can be read/);
     expect(r.problems[2].message).toMatch(/^"Maybe" in "Consent Given\?" is not one of our consent decision codes or labels/);
     expect(r.problems[3].message).toBe('Enter the child ref');
-    expect(await counts(db)).toEqual(before);
+    expect(await caseCounts(db)).toEqual(before);
   });
 
   it('a mapping without the required columns is refused at the heading row', async () => {
@@ -202,11 +197,11 @@ describe('a bad tracker', () => {
     const plan = validateInterchange((await toInterchange(sheet.rows, header, mapping, codes)).table, codes);
     // the same plan without the bad row (applyInParts consumes the plan it is given)
     const good = { ...plan, families: plan.families.slice(0, 1), children: plan.children.slice(0, 1), referrals: plan.referrals.slice(0, 1), rowCount: 1 };
-    const before = await counts(db);
+    const before = await caseCounts(db);
     const r = await applyInParts(db, plan, { userId: dataLead, dryRun: false, partRows: 1 });
     expect(r.applied).toBe(false);
     expect(r.problems).toEqual([expect.objectContaining({ row: 3, column: 'family_ref', value: 'P2' })]);
-    expect(await counts(db)).toEqual(before);
+    expect(await caseCounts(db)).toEqual(before);
     expect(await db('families').where({ family_ref: 'P1' }).first()).toBeUndefined();
     // and without the bad row, both parts are written
     expect((await applyInParts(db, good, { userId: dataLead, dryRun: false, partRows: 1 })).applied).toBe(true);
@@ -244,7 +239,7 @@ describe('a larger tracker', () => {
       expect(seen.some((p) => p.phase === 'reading' && p.rowsRead >= 2000)).toBe(true);
       expect(seen.some((p) => p.phase === 'checking' && p.rowsChecked >= 2000)).toBe(true);
       expect(seen.some((p) => p.phase === 'writing')).toBe(true);
-      expect(Number((await target.db('referrals').count({ n: '*' }).first())!.n)).toBe(s.referrals);
+      expect(await rowCount(target.db, 'referrals')).toBe(s.referrals);
     } finally {
       await target.destroy();
     }
@@ -273,13 +268,13 @@ describe('the web pages', () => {
     const uploadId = id(u.headers.location);
     for (const role of ['coordinator', 'manager'] as const) {
       const agent = await signIn(t.app, t.users[role].email);
-      const before = await counts(db);
+      const before = await caseCounts(db);
       expect((await agent.get('/imports/tracker')).status).toBe(403);
       expect((await uploadFile(agent, messy, 'messy.xlsx')).status).toBe(403);
       for (const p of ['', '/header', '/columns', '/values']) expect((await agent.get(`/imports/tracker/${uploadId}${p}`)).status).toBe(403);
       for (const p of ['/header', '/columns', '/values', '/check', '/apply']) expect((await postForm(agent, `/imports/tracker/${uploadId}${p}`, {})).status).toBe(403);
       expect((await postForm(agent, '/imports/tracker/mappings/1/delete', {})).status).toBe(403);
-      expect(await counts(db)).toEqual(before);
+      expect(await caseCounts(db)).toEqual(before);
     }
   });
 
@@ -332,7 +327,7 @@ describe('the web pages', () => {
         ['decline_reason', "Mum declined - didn't trust us", 'DISTRUST'], ['sex', 'Unborn', 'U'],
         ['ethnicity', 'Mixed - White/Black Caribbean', 'MWBC'], ['legal_status', 'CP plan', 'CP'], ['legal_status', 'Not known', 'NKCSC'],
       ]) answers[field(column, shown)] = code;
-      const before = await counts(fdb);
+      const before = await caseCounts(fdb);
       const checked = await postForm(agent, saved.headers.location, answers);
       expect(checked.status).toBe(303);
       const preview = await (async () => {
@@ -344,7 +339,7 @@ describe('the web pages', () => {
       expect(preview.text).toContain('using the mapping “Anytown tracker”');
       expect(preview.text).toMatch(/Referrals<\/th>\s*<td[^>]*>5<\/td>\s*<td[^>]*>0<\/td>\s*<td[^>]*>0<\/td>/);
       expect(preview.text).toContain('Closed cases'); // skipped rows are listed
-      expect(await counts(fdb)).toEqual(before);
+      expect(await caseCounts(fdb)).toEqual(before);
       expect(await fdb('tracker_mappings').where({ name: 'Anytown tracker' }).first()).toBeTruthy();
 
       const action = /action="(\/imports\/tracker\/\d+\/apply)"/.exec(preview.text)![1];
@@ -353,14 +348,14 @@ describe('the web pages', () => {
       await jobOf(id(applied.headers.location));
       const done = await agent.get(applied.headers.location);
       expect(done.text).toContain('Import complete');
-      const after = await counts(fdb);
+      const after = await caseCounts(fdb);
       expect([after.families - before.families, after.children - before.children, after.referrals - before.referrals]).toEqual([4, 7, 5]);
       expect(await fdb('children').where({ child_ref: 'WC5' }).first()).toMatchObject({ expected_date_of_birth: '2024-02-10', sex: 'U' });
       const audit = await fdb('audit_log').where({ entity: 'referral', action: 'create', field: 'referral_ref', new_value: 'WFGC-2' }).first();
       expect(audit.user_id).toBe(dataLead);
       // applying again does nothing more: the upload has been imported
       expect((await postForm(agent, action, {})).status).toBe(303);
-      expect(await counts(fdb)).toEqual(after);
+      expect(await caseCounts(fdb)).toEqual(after);
 
       // Next time: the saved mapping fits, so the file goes straight to its check.
       const again = await uploadFile(agent, file, 'messy-again.xlsx');
@@ -465,7 +460,7 @@ describe('the command line', () => {
   });
 
   it('--dry-run with a mapping file: progress, the summary, nothing written', async () => {
-    const before = await counts(cliDb.db);
+    const before = await caseCounts(cliDb.db);
     const r = await cli([path.join(dir, 'messy.xlsx'), '--mapping', path.join(dir, 'mapping.json'), '--dry-run']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/reading: \d+ rows read/);
@@ -474,7 +469,7 @@ describe('the command line', () => {
     expect(r.stdout).toMatch(/Referrals\s+5 would be created/);
     expect(r.stdout).toContain('Skipped row 17: A totals or notes row');
     expect(r.stdout).toContain('Dry run');
-    expect(await counts(cliDb.db)).toEqual(before);
+    expect(await caseCounts(cliDb.db)).toEqual(before);
   }, CLI_TIMEOUT);
 
   it('a bad file: every problem with its tracker row and column, exit code 1, nothing written', async () => {
@@ -483,11 +478,11 @@ describe('the command line', () => {
       rows[5][5] = 'Maybe';
       return rows;
     }));
-    const before = await counts(cliDb.db);
+    const before = await caseCounts(cliDb.db);
     const r = await cli([file, '--mapping', path.join(dir, 'mapping.json')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/row 11\tConsent Given\?\t"Maybe"\t/);
-    expect(await counts(cliDb.db)).toEqual(before);
+    expect(await caseCounts(cliDb.db)).toEqual(before);
   }, CLI_TIMEOUT);
 
   it('imports by a saved mapping’s name', async () => {
@@ -495,7 +490,7 @@ describe('the command line', () => {
     const r = await cli([path.join(dir, 'messy.xlsx'), '--mapping', 'anytown tracker']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Imported in/);
-    expect(await counts(cliDb.db)).toMatchObject({ referrals: 5, children: 7 });
+    expect(await caseCounts(cliDb.db)).toMatchObject({ referrals: 5, children: 7 });
     expect((await cli([path.join(dir, 'messy.xlsx'), '--mapping', 'no such mapping'])).code).toBe(2);
   }, CLI_TIMEOUT);
 });
