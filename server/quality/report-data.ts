@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
 import { activeIn, type CaseData } from '../annual-return/return-data.js';
-import { isPostgres } from '../../db/connection.js';
 import { eachRow, interner, selectArrays, whereIdIn, type Intern } from '../common/array-rows.js';
 import type { DatasetChild, DatasetReferral, QualityDataset } from './evaluate.js';
 import type { ReferralChildFacts } from './types.js';
@@ -109,15 +108,12 @@ export function qualityDatasetOf(data: CaseData): QualityDataset {
 
 /**
  * Live children whose CMS id (compared without case or spaces) is on another live child
- * too: found with one grouped scan, so a period's run need not read every child.
+ * too: found with one grouped scan, so a period's run need not read every child. The scan
+ * reads the index on (key, merged_into_id, cms_id) alone (migration 009).
  */
 export async function loadSharedCmsIds(db: Knex): Promise<{ id: number; cms_id: string; child_ref: string; merged_into_id: null }[]> {
   const key = db.raw(CMS_KEY);
-  // The grouping reads every child. On SQLite the key is written so that it does not match the
-  // index on it, which SQLite would otherwise walk, fetching each child's row in index order:
-  // more than twice as slow as reading the table and sorting the keys. The outer lookup uses it.
-  const groupKey = db.raw(isPostgres(db) ? CMS_KEY : `${CMS_KEY} || ''`);
-  const shared = db('children').select(groupKey).whereNotNull('cms_id').whereNull('merged_into_id').groupBy(groupKey as any).havingRaw('count(*) > 1');
+  const shared = db('children').select(key).whereNotNull('cms_id').whereNull('merged_into_id').groupBy(key as any).havingRaw('count(*) > 1');
   const rows = await selectArrays(db, db('children').select('id', 'cms_id', 'child_ref').whereNull('merged_into_id').whereIn(key as any, shared));
   return (rows as any[][]).map((a) => ({ id: Number(a[0]), cms_id: a[1], child_ref: a[2], merged_into_id: null }));
 }
