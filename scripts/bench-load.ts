@@ -66,9 +66,13 @@ function cpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
 }
 
-/** Waits (at most 60 s) until the server's start-up work (migrations, insight warm-up) is done: under 10% CPU for a second. */
+/**
+ * Waits (at most 60 s) until the server's start-up work (migrations, the insight warm-up, which
+ * begins a second after start) is done: at least 3 s, then until it uses under 10% CPU for a second.
+ */
 async function settle(pid: number): Promise<number> {
   const started = performance.now();
+  await new Promise((r) => setTimeout(r, 3000));
   let before = cpuMs(pid);
   while (performance.now() - started < 60_000) {
     await new Promise((r) => setTimeout(r, 1000));
