@@ -100,7 +100,7 @@ describe('pages that load only what they count', () => {
     for (const period of [...PERIODS, yearPeriod(YEAR)]) {
       for (const filters of FILTERS) {
         const sel = { period, filters };
-        const pages = async () => [await s.timeliness(b, sel), await s.plans(b, sel), await s.outcomes(b, sel, TODAY), await s.refusals(b, sel, 'stageOffered')];
+        const pages = async () => [await s.timeliness(b, sel), await s.plans(b, sel), await s.outcomes(b, sel, TODAY), await s.refusals(b, sel, 'stageOffered'), await s.equity(b, sel, null)];
         s.clear();
         const own = await pages();
         s.clear();
@@ -138,7 +138,12 @@ async function generateWorld(db: Knex, seed: number) {
     const familyId = await insertId('families', { family_ref: `G${seed}-F${f}`, version: 1, created_at: now, updated_at: now });
     const kids: number[] = [];
     for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) {
-      const id = await insertId('children', { family_id: familyId, child_ref: `G${seed}-F${f}-C${k}`, cms_id: rnd() < 0.7 ? `CMS${seed}${f}${k}` : null, version: 1, created_at: now, updated_at: now });
+      const id = await insertId('children', {
+        family_id: familyId, child_ref: `G${seed}-F${f}-C${k}`, cms_id: rnd() < 0.7 ? `CMS${seed}${f}${k}` : null,
+        date_of_birth: rnd() < 0.85 ? addDays('2006-01-01', Math.floor(rnd() * 6900)) : null, sex: pick(['F', 'M', null]),
+        ethnicity: pick([...codes.ethnicity.slice(0, 4).map((c) => c.code), null]), version: 1, created_at: now, updated_at: now,
+      });
+      if (rnd() < 0.3) await db('child_disabilities').insert({ child_id: id, code: pick(['NONE', codes.disability?.[1]?.code ?? 'AUT']) });
       kids.push(id);
       childIds.push(id);
     }

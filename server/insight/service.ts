@@ -66,7 +66,12 @@ const SPECS = {
     activeBy: ['referral_date', 'consent_date', 'closed_without_conference'], referralChildren: true,
     referralColumns: ['id', 'referral_date', 'stage_offered', 'consent_decision', 'consent_date', 'decline_reason', 'consent_withdrawn_date', 'initial_fgc_date', 'fgc_not_held_reason', 'closure_date'],
   },
-  /** why FGCs do not happen by a child's characteristic, equity (and any page): everything */
+  /** equity: children referred, consented and conferenced in the period, with their characteristics */
+  equity: {
+    activeBy: ['referral_date', 'consent_date', 'initial_fgc_date'], characteristics: true,
+    referralColumns: ['id', 'referral_date', 'consent_decision', 'consent_date', 'initial_fgc_date'],
+  },
+  /** why FGCs do not happen by a child's characteristic (and any page): everything */
   all: { characteristics: true, outcomes: true, reviews: true, planContent: true },
 } satisfies Record<string, Needs>;
 type Spec = keyof typeof SPECS;
@@ -210,7 +215,7 @@ export class InsightService {
 
   equity(b: Basics, sel: Selection, comparisonId: number | null) {
     return this.page('equity', b, sel, String(comparisonId), async (): Promise<{ dimensions: EquityDimension[]; tables: InsightTable[] }> => {
-      const [data, comparison] = await Promise.all([this.caseData(b, sel, 'all'), comparisonId ? getComparison(this.db, comparisonId) : null]);
+      const [data, comparison] = await Promise.all([this.caseData(b, sel, 'equity'), comparisonId ? getComparison(this.db, comparisonId) : null]);
       const dimensions = equityFigures(countPeriod(data, sel.period), comparison?.data ?? null);
       return { dimensions, tables: dimensions.map(equityTable) };
     });
