@@ -1,5 +1,7 @@
-// The insight pages' figures for a selection (period and filters): loads the case data once per
-// selection, counts it with the pure modules, and keeps the results until the data changes.
+// The insight pages' figures for a selection (period and filters): take-up and trends counted in
+// the database (funnel-counts.ts, trend-counts.ts), the other pages counted by the pure modules
+// over the case data each needs (SPECS), the results kept until the data changes and worked
+// out again in the background (warm, watch) so that people rarely wait for them.
 import type { Knex } from 'knex';
 import { loadCodeLists, type CodeLists } from '../codes/code-lists.js';
 import { addMonths, todayIso } from '../common/dates.js';
