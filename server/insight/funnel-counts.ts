@@ -3,7 +3,7 @@
 // scan of their links, and review meetings over one scan of the reviews, so the landing page
 // does not read tens of thousands of rows into memory. Children count once: merged records
 // resolve to their survivor (people.ts, over every merged record, which are few). The
-// predicates mirror computeReturn's one for one; test/insight-funnel-counts.test.ts checks
+// predicates mirror computeReturn's one for one; test/insight-loading.test.ts checks
 // that both give the same figures on hand-made and generated worlds, on SQLite and PostgreSQL.
 import type { Knex } from 'knex';
 import { isPostgres } from '../../db/connection.js';
