@@ -17,14 +17,31 @@ const show = (v: AuditValue): string | null => {
   return String(v);
 };
 
-/** The fields whose displayed value differs between before and after. Pure. */
-export function changedFields(
+/**
+ * The field, old and new value of each audit row one change makes, as auditChanges writes
+ * them: one per field whose displayed value differs between before and after, or, for a
+ * create or delete that changes none, one row with no field. Handed over one at a time,
+ * so a writer of many rows (the import) need keep no object per row; `after` may be given
+ * in parts with distinct fields, to save merging them. Pure.
+ */
+export function eachAuditRow(
+  action: 'create' | 'update' | 'delete',
   before: Record<string, AuditValue>,
-  after: Record<string, AuditValue>,
-): { field: string; old: string | null; new: string | null }[] {
-  return Object.keys(after)
-    .map((field) => ({ field, old: show(before[field]), new: show(after[field]) }))
-    .filter((c) => c.old !== c.new);
+  after: Record<string, AuditValue> | readonly Record<string, AuditValue>[],
+  row: (field: string | null, old: string | null, value: string | null) => void,
+): void {
+  let n = 0;
+  for (const part of Array.isArray(after) ? after : [after]) {
+    for (const field in part) {
+      if (!Object.hasOwn(part, field)) continue;
+      const old = show(before[field]);
+      const value = show(part[field]);
+      if (old === value) continue;
+      row(field, old, value);
+      n += 1;
+    }
+  }
+  if (action !== 'update' && n === 0) row(null, null, null);
 }
 
 const now = () => new Date().toISOString();
@@ -43,7 +60,8 @@ export async function auditChanges(
   after: Record<string, AuditValue>,
 ): Promise<number> {
   const at = now();
-  const rows = changedFields(before, after).map((c) => ({
+  const rows: Record<string, string | number | null>[] = [];
+  eachAuditRow(action, before, after, (field, old, value) => rows.push({
     at,
     user_id: ctx.userId,
     action,
@@ -52,14 +70,10 @@ export async function auditChanges(
     family_id: ctx.familyId ?? null,
     referral_id: ctx.referralId ?? null,
     child_id: ctx.childId ?? null,
-    field: c.field,
-    old_value: c.old,
-    new_value: c.new,
+    field,
+    old_value: old,
+    new_value: value,
   }));
-  if (action !== 'update' && rows.length === 0) {
-    rows.push({ at, user_id: ctx.userId, action, entity, entity_id: entityId, family_id: ctx.familyId ?? null,
-      referral_id: ctx.referralId ?? null, child_id: ctx.childId ?? null, field: null as any, old_value: null, new_value: null });
-  }
   if (rows.length) await trx.batchInsert('audit_log', rows, 200);
   return rows.length;
 }

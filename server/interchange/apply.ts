@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
-import { auditChanges, auditEvent, type AuditContext, type AuditValue } from '../audit/audit.js';
+import { auditEvent, type AuditContext, type AuditValue } from '../audit/audit.js';
 import { nowIso, StaleRecordError } from '../cases/locking.js';
 import { isPostgres } from '../../db/connection.js';
 import { BOOLEAN_REFERRAL_FIELDS } from '../cases/types.js';
 import { CHILD_TABLE_COLUMNS, REFERRAL_CHILD_COLUMNS, REFERRAL_TABLE_COLUMNS } from './columns.js';
+import { auditWriter, bulkInsert, columnsOf, insertValues } from './bulk-insert.js';
 import { referralStageProblems, type InterchangePlan, type PlannedChild, type PlannedReferral, type Problem } from './validate.js';
 
 // Works out what an interchange file would create, update or leave alone (matched on
@@ -11,6 +12,10 @@ import { referralStageProblems, type InterchangePlan, type PlannedChild, type Pl
 // transaction with an audit row for every created or changed field. Existing records are
 // preloaded in a few chunked queries and new ones inserted in batches, so a file of tens of
 // thousands of rows takes seconds rather than one query per row.
+//
+// Objects are built with Object.assign rather than a spread followed by more keys
+// ({ ...a, b }): V8 gives the latter several times the memory, tens of MB over tens of
+// thousands of records.
 
 export interface ImportCounts {
   create: number;
@@ -101,7 +106,7 @@ async function loadState(db: Knex, plan: InterchangePlan): Promise<State> {
     ['id', 'family_id', 'child_ref', 'version', ...CHILD_TABLE_COLUMNS]);
   const childById = new Map<number, ExistingChild>();
   for (const c of childRows) {
-    const child = { ...c, id: Number(c.id), family_id: Number(c.family_id), disability_self_reported: bool(c.disability_self_reported), disabilities: [] } as unknown as ExistingChild;
+    const child = Object.assign(c, { id: Number(c.id), family_id: Number(c.family_id), disability_self_reported: bool(c.disability_self_reported), disabilities: [] }) as unknown as ExistingChild;
     children.set(child.child_ref, child);
     childById.set(child.id, child);
   }
@@ -111,7 +116,7 @@ async function loadState(db: Knex, plan: InterchangePlan): Promise<State> {
   const referrals = new Map<string, ExistingReferral>();
   const referralById = new Map<number, ExistingReferral>();
   for (const r of await selectIn(db, 'referrals', 'referral_ref', plan.referrals.map((r) => r.referral_ref))) {
-    const referral = { ...r, id: Number(r.id), family_id: Number(r.family_id), links: new Map(), plan_content: [], reviews: [] } as unknown as ExistingReferral;
+    const referral = Object.assign(r, { id: Number(r.id), family_id: Number(r.family_id), links: new Map(), plan_content: [], reviews: [] }) as unknown as ExistingReferral;
     for (const f of REFERRAL_BOOLEANS) referral[f] = bool(referral[f]);
     referrals.set(referral.referral_ref, referral);
     referralById.set(referral.id, referral);
@@ -173,7 +178,10 @@ interface LinkChange {
 interface ReferralChange {
   planned: PlannedReferral;
   existing?: ExistingReferral;
+  /** columns to write: the file's for a new referral, the changed ones (coordinator included) for an existing one */
   fields: Row;
+  /** a new referral's coordinator columns, when the file has them (kept apart: merging them in costs an object per referral) */
+  coordinator?: Row;
   plan_content?: string[];
   addReviews: string[];
   removeReviews: { id: number; review_date: string }[];
@@ -184,6 +192,8 @@ interface ReferralChange {
 
 interface Diff {
   state: State;
+  /** the referral_children columns the file has */
+  linkColumns: string[];
   families: string[];
   children: ChildChange[];
   referrals: ReferralChange[];
@@ -236,11 +246,11 @@ function computeDiff(plan: InterchangePlan, state: State): Diff {
   const referrals: ReferralChange[] = [];
   for (const r of plan.referrals) {
     const existing = state.referrals.get(r.referral_ref);
-    const wanted: Row = r.coordinator !== undefined ? { ...r.fields, ...coordinator(r.coordinator, existing) } : r.fields;
+    const coordinatorFields: Row | undefined = r.coordinator !== undefined ? coordinator(r.coordinator, existing) : undefined;
     if (!existing) {
       summary.referrals.create += 1;
       referrals.push({
-        planned: r, fields: wanted, plan_content: r.plan_content ?? [], addReviews: r.review_dates ?? [], removeReviews: [],
+        planned: r, fields: r.fields, coordinator: coordinatorFields, plan_content: r.plan_content ?? [], addReviews: r.review_dates ?? [], removeReviews: [],
         addLinks: r.children.map((c) => ({ child_ref: c.child_ref, fields: c.fields })), updateLinks: [], removeLinks: [],
       });
       continue;
@@ -261,7 +271,7 @@ function computeDiff(plan: InterchangePlan, state: State): Diff {
       }
     }
     const fields: Row = {};
-    for (const [k, v] of Object.entries(wanted)) if (!same(existing[k], v)) fields[k] = v;
+    for (const wanted of [r.fields, coordinatorFields ?? {}]) for (const [k, v] of Object.entries(wanted)) if (!same(existing[k], v)) fields[k] = v;
     const change: ReferralChange = { planned: r, existing, fields, addReviews: [], removeReviews: [], addLinks: [], updateLinks: [], removeLinks: [] };
     if (r.plan_content && !sameList(r.plan_content, existing.plan_content)) change.plan_content = r.plan_content;
     if (r.review_dates) {
@@ -296,7 +306,8 @@ function computeDiff(plan: InterchangePlan, state: State): Diff {
     } else summary.referrals.unchanged += 1;
   }
   problems.sort((a, b) => a.row - b.row);
-  return { state, families: newFamilies, children, referrals, summary, problems };
+  const linkColumns = REFERRAL_CHILD_COLUMNS.filter((c) => plan.columns.includes(c));
+  return { state, linkColumns, families: newFamilies, children, referrals, summary, problems };
 }
 
 const mergeProblems = (a: Problem[], b: Problem[]) => [...a, ...b].sort((x, y) => x.row - y.row);
@@ -343,83 +354,45 @@ export function describeImport(s: ImportSummary, filename?: string): string {
   return `${filename ? `${filename}: ` : ''}${s.rows} rows; ${part('families', s.families)}; ${part('children', s.children)}; ${part('referrals', s.referrals)}`;
 }
 
-/**
- * Collects the rows auditChanges would write, so every change is audited exactly as the
- * forms audit it, and inserts them in large batches as they accumulate.
- */
-function auditCollector(trx: Knex.Transaction) {
-  let rows: Row[] = [];
-  const sink = { batchInsert: async (_table: string, r: Row[]) => void rows.push(...r) } as unknown as Knex;
-  const flush = async () => {
-    const batch = rows;
-    rows = [];
-    await bulkInsert(trx, 'audit_log', batch, [], AUDIT_COLUMNS);
-  };
-  return {
-    audit: async (ctx: AuditContext, entity: string, id: number, action: 'create' | 'update' | 'delete', before: Record<string, AuditValue>, after: Record<string, AuditValue>) => {
-      await auditChanges(sink, ctx, entity, id, action, before, after);
-      if (rows.length >= AUDIT_BATCH) await flush();
-    },
-    flush,
-  };
-}
-
-// Small enough that a batch's rows die young (V8 promotes, then keeps until a full
-// collection, objects that live through two scavenges): a large import makes ~900,000.
-const AUDIT_BATCH = 1000;
-const AUDIT_COLUMNS = ['at', 'user_id', 'action', 'entity', 'entity_id', 'family_id', 'referral_id', 'child_id', 'field', 'old_value', 'new_value'];
-
-/**
- * Inserts many rows in few statements, several times faster than the query builder for
- * the hundreds of thousands of audit rows a large import writes. PostgreSQL: one JSON
- * parameter per 5,000 rows, mapped onto the table's column types by json_populate_recordset.
- * SQLite: multi-row VALUES, 100 rows a statement, prepared once on the transaction's own
- * connection.
- */
-async function bulkInsert(trx: Knex.Transaction, table: string, rows: Row[], returning: string[] = [], columns?: string[]): Promise<Row[]> {
-  if (!rows.length) return [];
-  const cols = columns ?? columnsOf(rows);
-  const q = (name: string) => `"${name}"`; // our own table and column names
-  const ret = returning.length ? ` returning ${returning.map(q).join(', ')}` : '';
-  const out: Row[] = [];
-  if (isPostgres(trx)) {
-    const sql = `insert into ${q(table)} (${cols.map(q).join(', ')}) select ${cols.map(q).join(', ')} from json_populate_recordset(null::${q(table)}, ?)${ret}`;
-    for (const part of chunks(rows, 5000)) {
-      // Keys a row lacks come out as null, as json_populate_recordset fills them.
-      out.push(...(await trx.raw(sql, [JSON.stringify(part)])).rows);
-    }
-    return out;
-  }
-  const perStatement = Math.max(1, Math.min(100, Math.floor(30000 / cols.length)));
-  const tuple = `(${cols.map(() => '?').join(', ')})`;
-  const sqlFor = (n: number) => `insert into ${q(table)} (${cols.map(q).join(', ')}) values ${Array(n).fill(tuple).join(', ')}${ret}`;
-  // Inside a knex transaction this is the transaction's own better-sqlite3 connection.
-  const conn = await (trx as any).client.acquireConnection();
-  const full = conn.prepare(sqlFor(perStatement));
-  for (const part of chunks(rows, perStatement)) {
-    const params: unknown[] = [];
-    for (const r of part) {
-      for (const c of cols) {
-        const v = r[c];
-        params.push(v === undefined ? null : typeof v === 'boolean' ? Number(v) : v);
-      }
-    }
-    const stmt = part.length === perStatement ? full : conn.prepare(sqlFor(part.length));
-    if (returning.length) out.push(...stmt.all(params));
-    else stmt.run(params);
-  }
-  return out;
-}
-
-function columnsOf(rows: Row[]): string[] {
-  const seen = new Set<string>();
-  for (const r of rows) for (const k in r) seen.add(k);
-  return [...seen];
-}
-
 async function insertReturning(trx: Knex.Transaction, table: string, rows: Row[], refColumn: string): Promise<Map<string, number>> {
   const ids = new Map<string, number>();
   for (const r of await bulkInsert(trx, table, rows, ['id', refColumn])) ids.set(r[refColumn], Number(r.id));
+  return ids;
+}
+
+/**
+ * New children or referrals: the file's fields (given in parts with distinct columns), the
+ * family and reference, version 1 (no object per record: see bulk-insert.ts). Their ids by
+ * reference.
+ */
+async function insertRecords<T>(
+  trx: Knex.Transaction, table: string, refColumn: string, items: T[], at: string,
+  record: (item: T) => { fields: readonly (Row | undefined)[]; familyId: number; ref: string },
+): Promise<Map<string, number>> {
+  const fieldColumns = columnsOf(items.flatMap((item) => record(item).fields.filter((f): f is Row => !!f)));
+  const columns = [...fieldColumns, 'family_id', refColumn, 'version', 'created_at', 'updated_at'];
+  const values = new Array(items.length * columns.length);
+  let k = 0;
+  for (const item of items) {
+    const { fields, familyId, ref } = record(item);
+    for (const c of fieldColumns) {
+      let value: unknown;
+      for (const part of fields) {
+        if (part && c in part) {
+          value = part[c];
+          break;
+        }
+      }
+      values[k++] = value;
+    }
+    values[k++] = familyId;
+    values[k++] = ref;
+    values[k++] = 1;
+    values[k++] = at;
+    values[k++] = at;
+  }
+  const ids = new Map<string, number>();
+  for (const r of await insertValues(trx, table, columns, values, items.length, ['id', refColumn])) ids.set(r[refColumn], Number(r.id));
   return ids;
 }
 
@@ -430,11 +403,11 @@ async function updateVersioned(trx: Knex.Transaction, table: string, id: number,
   if (n !== 1) throw new StaleRecordError(table);
 }
 
-const pickLink = (fields: Row) => Object.fromEntries(REFERRAL_CHILD_COLUMNS.filter((c) => c in fields).map((c) => [c, fields[c] ?? null]));
 
 async function write(trx: Knex.Transaction, diff: Diff, userId: number | null): Promise<void> {
   const at = nowIso();
-  const { audit, flush } = auditCollector(trx);
+  // audit() says when its batch is full, to be flushed (no promise per audited change)
+  const { audit, flush } = auditWriter(trx);
 
   // Families
   const familyIds = new Map<string, number>([...diff.state.families].map(([ref, f]) => [ref, f.id]));
@@ -442,35 +415,34 @@ async function write(trx: Knex.Transaction, diff: Diff, userId: number | null): 
     diff.families.map((ref) => ({ family_ref: ref, version: 1, created_at: at, updated_at: at })), 'family_ref');
   for (const [ref, id] of createdFamilies) {
     familyIds.set(ref, id);
-    await audit({ userId, familyId: id }, 'family', id, 'create', {}, { family_ref: ref });
+    if (audit({ userId, familyId: id }, 'family', id, 'create', {}, { family_ref: ref })) await flush();
   }
 
   // Children
   const childIds = new Map<string, number>();
   const newChildren = diff.children.filter((c) => !c.existing);
-  const createdChildren = await insertReturning(trx, 'children', newChildren.map((c) => ({
-    ...c.fields, family_id: familyIds.get(c.planned.family_ref), child_ref: c.planned.child_ref, version: 1, created_at: at, updated_at: at,
-  })), 'child_ref');
+  const createdChildren = await insertRecords(trx, 'children', 'child_ref', newChildren, at,
+    (c) => ({ fields: [c.fields], familyId: familyIds.get(c.planned.family_ref)!, ref: c.planned.child_ref }));
   const disabilityRows: Row[] = [];
   for (const c of newChildren) {
     const id = createdChildren.get(c.planned.child_ref)!;
     childIds.set(c.planned.child_ref, id);
     for (const code of c.disabilities ?? []) disabilityRows.push({ child_id: id, code });
-    await audit({ userId, familyId: familyIds.get(c.planned.family_ref), childId: id }, 'child', id, 'create', {},
-      { child_ref: c.planned.child_ref, ...c.fields, disabilities: c.disabilities ?? [] });
+    if (audit({ userId, familyId: familyIds.get(c.planned.family_ref), childId: id }, 'child', id, 'create', {},
+      [{ child_ref: c.planned.child_ref }, c.fields, { disabilities: c.disabilities ?? [] }])) await flush();
   }
   for (const c of diff.children.filter((c) => c.existing)) {
     const before = c.existing!;
     await updateVersioned(trx, 'children', before.id, before.version, c.fields, at);
     const prior: Record<string, AuditValue> = Object.fromEntries(Object.keys(c.fields).map((k) => [k, before[k]]));
-    const after: Record<string, AuditValue> = { ...c.fields };
+    const after: Record<string, AuditValue> = Object.assign({}, c.fields);
     if (c.disabilities) {
       await trx('child_disabilities').where({ child_id: before.id }).delete();
       for (const code of c.disabilities) disabilityRows.push({ child_id: before.id, code });
       prior.disabilities = before.disabilities;
       after.disabilities = c.disabilities;
     }
-    await audit({ userId, familyId: before.family_id, childId: before.id }, 'child', before.id, 'update', prior, after);
+    if (audit({ userId, familyId: before.family_id, childId: before.id }, 'child', before.id, 'update', prior, after)) await flush();
   }
   await insertAll(trx, 'child_disabilities', disabilityRows);
   // Children the file leaves unchanged keep the ids they have.
@@ -478,12 +450,18 @@ async function write(trx: Knex.Transaction, diff: Diff, userId: number | null): 
 
   // Referrals
   const newReferrals = diff.referrals.filter((r) => !r.existing);
-  const createdReferrals = await insertReturning(trx, 'referrals', newReferrals.map((r) => ({
-    ...r.fields, family_id: familyIds.get(r.planned.family_ref), referral_ref: r.planned.referral_ref, version: 1, created_at: at, updated_at: at,
-  })), 'referral_ref');
+  const createdReferrals = await insertRecords(trx, 'referrals', 'referral_ref', newReferrals, at,
+    (r) => ({ fields: [r.fields, r.coordinator], familyId: familyIds.get(r.planned.family_ref)!, ref: r.planned.referral_ref }));
   const contentRows: Row[] = [];
   const reviewRows: Row[] = [];
-  const linkRows: Row[] = [];
+  // Children put on referrals, flat (see bulk-insert.ts): the ids, then the file's referral_children columns.
+  const links: unknown[] = [];
+  let linkCount = 0;
+  const addLink = (referralId: number, childId: number, fields: Row) => {
+    links.push(referralId, childId);
+    for (const c of diff.linkColumns) links.push(fields[c] ?? null);
+    linkCount += 1;
+  };
   const reviewContext = new Map<number, AuditContext>();
   for (const r of newReferrals) {
     const id = createdReferrals.get(r.planned.referral_ref)!;
@@ -492,12 +470,11 @@ async function write(trx: Knex.Transaction, diff: Diff, userId: number | null): 
     for (const code of r.plan_content ?? []) contentRows.push({ referral_id: id, code });
     reviewContext.set(id, ctx);
     for (const d of r.addReviews) reviewRows.push({ referral_id: id, review_date: d, plan_working: null, created_at: at });
-    await audit(ctx, 'referral', id, 'create', {}, { referral_ref: r.planned.referral_ref, ...r.fields, plan_content: r.plan_content ?? [] });
+    if (audit(ctx, 'referral', id, 'create', {}, [{ referral_ref: r.planned.referral_ref }, r.fields, r.coordinator ?? {}, { plan_content: r.plan_content ?? [] }])) await flush();
     for (const l of r.addLinks) {
       const childId = childIds.get(l.child_ref)!;
-      const values = pickLink(l.fields);
-      linkRows.push({ referral_id: id, child_id: childId, ...values });
-      await audit({ ...ctx, childId }, 'referral_child', childId, 'create', {}, { on_referral: 'Yes', ...values });
+      addLink(id, childId, l.fields);
+      if (audit({ ...ctx, childId }, 'referral_child', childId, 'create', {}, [{ on_referral: 'Yes' }, l.fields])) await flush();
     }
   }
   for (const r of diff.referrals.filter((r) => r.existing)) {
@@ -505,41 +482,40 @@ async function write(trx: Knex.Transaction, diff: Diff, userId: number | null): 
     const ctx = { userId, familyId: before.family_id, referralId: before.id };
     await updateVersioned(trx, 'referrals', before.id, before.version, r.fields, at); // bumps the version even when only children or reviews change
     const prior: Record<string, AuditValue> = Object.fromEntries(Object.keys(r.fields).map((k) => [k, before[k]]));
-    const after: Record<string, AuditValue> = { ...r.fields };
+    const after: Record<string, AuditValue> = Object.assign({}, r.fields);
     if (r.plan_content) {
       await trx('referral_plan_content').where({ referral_id: before.id }).delete();
       for (const code of r.plan_content) contentRows.push({ referral_id: before.id, code });
       prior.plan_content = before.plan_content;
       after.plan_content = r.plan_content;
     }
-    await audit(ctx, 'referral', before.id, 'update', prior, after);
+    if (audit(ctx, 'referral', before.id, 'update', prior, after)) await flush();
     if (r.removeReviews.length) {
       await trx('review_conferences').whereIn('id', r.removeReviews.map((v) => v.id)).delete();
-      for (const v of r.removeReviews) await audit(ctx, 'review', v.id, 'delete', { review_date: v.review_date }, { review_date: null });
+      for (const v of r.removeReviews) if (audit(ctx, 'review', v.id, 'delete', { review_date: v.review_date }, { review_date: null })) await flush();
     }
     reviewContext.set(before.id, ctx);
     for (const d of r.addReviews) reviewRows.push({ referral_id: before.id, review_date: d, plan_working: null, created_at: at });
     for (const childId of r.removeLinks) {
       await trx('referral_children').where({ referral_id: before.id, child_id: childId }).delete();
-      await audit({ ...ctx, childId }, 'referral_child', childId, 'delete', { on_referral: 'Yes' }, { on_referral: null });
+      if (audit({ ...ctx, childId }, 'referral_child', childId, 'delete', { on_referral: 'Yes' }, { on_referral: null })) await flush();
     }
     for (const l of r.addLinks) {
       const childId = childIds.get(l.child_ref)!;
-      const values = pickLink(l.fields);
-      linkRows.push({ referral_id: before.id, child_id: childId, ...values });
-      await audit({ ...ctx, childId }, 'referral_child', childId, 'create', {}, { on_referral: 'Yes', ...values });
+      addLink(before.id, childId, l.fields);
+      if (audit({ ...ctx, childId }, 'referral_child', childId, 'create', {}, [{ on_referral: 'Yes' }, l.fields])) await flush();
     }
     for (const l of r.updateLinks) {
       const childId = childIds.get(l.child_ref)!;
       await trx('referral_children').where({ referral_id: before.id, child_id: childId }).update(l.fields);
-      await audit({ ...ctx, childId }, 'referral_child', childId, 'update', l.before!, l.fields);
+      if (audit({ ...ctx, childId }, 'referral_child', childId, 'update', l.before!, l.fields)) await flush();
     }
   }
   await insertAll(trx, 'referral_plan_content', contentRows);
-  await insertAll(trx, 'referral_children', linkRows);
+  await insertValues(trx, 'referral_children', ['referral_id', 'child_id', ...diff.linkColumns], links, linkCount);
   // Each review is audited under its own id: RETURNING gives id and referral together.
   for (const v of await bulkInsert(trx, 'review_conferences', reviewRows, ['id', 'referral_id', 'review_date'])) {
-    await audit(reviewContext.get(Number(v.referral_id))!, 'review', Number(v.id), 'create', {}, { review_date: v.review_date, plan_working: null });
+    if (audit(reviewContext.get(Number(v.referral_id))!, 'review', Number(v.id), 'create', {}, { review_date: v.review_date, plan_working: null })) await flush();
   }
   await flush();
 }
