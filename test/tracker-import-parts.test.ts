@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { excelSerialDate, parseFreeDate } from '../server/tracker-import/dates.js';
+import { parseFreeDate } from '../server/tracker-import/dates.js';
 import { columnsAt, detectHeader, headerForMapping } from '../server/tracker-import/header.js';
 import { headingMatches, knownHeading, mappingFits, mappingProblems, parseMapping, suggestColumns, type TrackerMapping } from '../server/tracker-import/mapping.js';
 import { parseRange, readTracker } from '../server/tracker-import/read.js';
-import { readXlsxFast } from '../server/tracker-import/xlsx.js';
-import { readRows } from '../server/interchange/read.js';
+import { excelSerialDate, readXlsxFast } from '../server/interchange/xlsx.js';
+import { generalXlsxRows } from '../server/interchange/read.js';
 import { toInterchange, valuesToMap } from '../server/tracker-import/transform.js';
 import { splitPlan } from '../server/interchange/parts.js';
 import { toUtf8 } from '../server/tracker-import/index.js';
@@ -89,7 +89,7 @@ describe('reading a messy workbook', () => {
     wb.addWorksheet('Second').addRow(['not read']);
     const buf = Buffer.from(await wb.xlsx.writeBuffer());
     const general: string[][] = [];
-    for await (const { row, cells } of readRows(buf, 'x.xlsx')) {
+    for await (const { row, cells } of generalXlsxRows(buf)) {
       while (general.length < row - 1) general.push([]);
       general.push(cells);
     }
@@ -99,7 +99,7 @@ describe('reading a messy workbook', () => {
     expect(fast.merges).toEqual([parseRange('A5:B6')]);
     const messy = await buildMessyTracker();
     const all: string[][] = [];
-    for await (const { row, cells } of readRows(messy, 'x.xlsx')) {
+    for await (const { row, cells } of generalXlsxRows(messy)) {
       while (all.length < row - 1) all.push([]);
       all.push(cells);
     }

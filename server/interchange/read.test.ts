@@ -37,6 +37,19 @@ describe('reading xlsx', () => {
     expect(t.rows).toEqual([['R1', '2024-03-05', '3', 'Alex'], [], ['R2', '2024-04-01', '0', 'Y']]);
   });
 
+  it('finds the workbook’s parts through the zip directory, so a workbook ExcelJS wrote (workbook.xml stored last) reads every time, hidden tabs skipped', async () => {
+    // ExcelJS's own streaming reader now and then lost xl/workbook.xml, stored after the
+    // sheet, and failed such a file (exceljs#3064): an upload refused for no reason.
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('Old', { state: 'hidden' }).addRow(['not', 'read']);
+    const ws = wb.addWorksheet('Cases');
+    ws.addRow(['referral_ref', 'referral_date']);
+    ws.addRow(['R1', new Date(Date.UTC(2024, 2, 5))]);
+    const buf = Buffer.from(await wb.xlsx.writeBuffer());
+    const reads = await Promise.all(Array.from({ length: 200 }, () => readInterchange(buf, 'cases.xlsx')));
+    for (const t of reads) expect(t).toEqual({ header: ['referral_ref', 'referral_date'], rows: [['R1', '2024-03-05']] });
+  });
+
   it('refuses an old .xls workbook', async () => {
     await expect(readInterchange(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0, 0]))).rejects.toThrow(/xlsx/);
   });

@@ -2,9 +2,10 @@ import { isUtf8 } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { xlsxFastRows } from './xlsx.js';
 
-// Reads an interchange file, CSV (RFC 4180, UTF-8, BOM tolerated) or .xlsx (first sheet),
-// into a header and rows of strings. Rows keep their position, blank ones included, so
+// Reads an interchange file, CSV (RFC 4180, UTF-8, BOM tolerated) or .xlsx (the first
+// sheet not hidden), into a header and rows of strings. Rows keep their position, blank ones included, so
 // row numbers are the ones the user sees (header = row 1, first data row = row 2).
 
 export interface InterchangeTable {
@@ -88,7 +89,29 @@ async function* csvRows(content: Buffer): AsyncGenerator<{ row: number; cells: s
   }
 }
 
+const unreadableWorkbook = () => new InterchangeReadError('The Excel workbook could not be read. Save it again as .xlsx, or as CSV UTF-8, and try again');
+
+/** The first sheet: by the lean reader (xlsx.ts), or by ExcelJS when the workbook is laid out in a way that one does not handle. */
 async function* xlsxRows(content: Buffer): AsyncGenerator<{ row: number; cells: string[] }> {
+  let lean;
+  try {
+    lean = xlsxFastRows(content);
+  } catch {
+    lean = null;
+  }
+  if (!lean) {
+    yield* generalXlsxRows(content);
+    return;
+  }
+  try {
+    yield* lean.rows;
+  } catch {
+    throw unreadableWorkbook();
+  }
+}
+
+/** The first sheet by ExcelJS's streaming reader. */
+export async function* generalXlsxRows(content: Buffer): AsyncGenerator<{ row: number; cells: string[] }> {
   const reader = new (ExcelJS as any).stream.xlsx.WorkbookReader(Readable.from([content]), {
     sharedStrings: 'cache',
     hyperlinks: 'cache',
@@ -109,7 +132,7 @@ async function* xlsxRows(content: Buffer): AsyncGenerator<{ row: number; cells: 
     }
   } catch (e) {
     if (e instanceof InterchangeReadError) throw e;
-    throw new InterchangeReadError('The Excel workbook could not be read. Save it again as .xlsx, or as CSV UTF-8, and try again');
+    throw unreadableWorkbook();
   }
 }
 

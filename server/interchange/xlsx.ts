@@ -1,14 +1,27 @@
 import { StringDecoder } from 'node:string_decoder';
 import zlib from 'node:zlib';
 import { Readable } from 'node:stream';
-import { excelSerialDate } from './dates.js';
 
 // A lean reader for the first sheet of an .xlsx workbook: cell text by position (as the
-// interchange reader gives it: dates as YYYY-MM-DD, booleans as Y/N, formulas as their
-// last value) and the merged ranges, in one streaming pass over the sheet's XML. A tracker
-// of 50,000 rows reads in a second or two rather than the ten the general-purpose reader
-// takes, with far less garbage. Anything it does not expect makes it give up (null), and
-// the caller falls back to the general reader.
+// general reader, ExcelJS, gives it in read.ts: dates as YYYY-MM-DD, booleans as Y/N,
+// formulas as their last value) and the merged ranges, in one streaming pass over the
+// sheet's XML. A sheet of 50,000 rows reads in a second or two rather than the ten the
+// general-purpose reader takes, with far less garbage; and the workbook's parts are found
+// through the zip's central directory, so their order does not matter (ExcelJS's streaming
+// reader now and then loses a part stored after the sheet, as ExcelJS itself stores
+// xl/workbook.xml: exceljs/exceljs#3064). Anything it does not expect makes it give up
+// (null), and the caller falls back to the general reader.
+
+/** Excel's serial day 1 is 1900-01-01; serials count from 1899-12-30 because of Excel's 1900 leap-year bug. */
+const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
+const SERIAL_MIN = 10000; // 1927-05-18: four figures are more likely a year ("2024") than a date
+const SERIAL_MAX = 73050; // 2099-12-31
+
+/** An Excel serial day number (1927 to 2099) as YYYY-MM-DD, or null. */
+export function excelSerialDate(serial: number): string | null {
+  if (!Number.isFinite(serial) || serial < SERIAL_MIN || serial > SERIAL_MAX) return null;
+  return new Date(EXCEL_EPOCH + Math.floor(serial) * 86_400_000).toISOString().slice(0, 10);
+}
 
 export interface ZipEntry {
   name: string;
@@ -179,6 +192,28 @@ const MERGE = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"/g;
  * way this reader does not handle. `onRows` hears the number of rows read every so often.
  */
 export async function readXlsxFast(buf: Buffer, onRows?: (rowsRead: number) => Promise<void> | void): Promise<XlsxSheet | null> {
+  const sheet = xlsxFastRows(buf);
+  if (!sheet) return null;
+  const rows: string[][] = [];
+  let reported = 0;
+  for await (const { row, cells } of sheet.rows) {
+    while (rows.length < row - 1) rows.push([]);
+    rows[row - 1] = cells;
+    if (onRows && rows.length - reported >= 2000) {
+      reported = rows.length;
+      await onRows(rows.length);
+    }
+  }
+  await onRows?.(rows.length);
+  return { rows, merges: sheet.merges };
+}
+
+/**
+ * The first sheet's rows as they are read (a row the sheet leaves out is blank), or null
+ * when the workbook is laid out in a way this reader does not handle. `merges` is complete once
+ * the rows have all been read.
+ */
+export function xlsxFastRows(buf: Buffer): { rows: AsyncGenerator<{ row: number; cells: string[] }>; merges: CellRange[] } | null {
   const entries = zipEntries(buf);
   const path = firstSheetPath(buf, entries);
   const sheetEntry = path ? entries.find((e) => e.name === path) : undefined;
@@ -189,14 +224,7 @@ export async function readXlsxFast(buf: Buffer, onRows?: (rowsRead: number) => P
   const isDate = dateStyles(stEntry ? entryText(buf, stEntry) : null);
   const stream = entryStream(buf, sheetEntry);
   if (!stream) return null;
-
-  const rows: string[][] = [];
   const merges: CellRange[] = [];
-  const decoder = new StringDecoder('utf8');
-  let pending = '';
-  let nextRow = 1;
-  let inData = true;
-  let reported = 0;
 
   const cellValue = (attrs: string, inner: string | undefined): string => {
     const t = attr(attrs, 't');
@@ -219,7 +247,10 @@ export async function readXlsxFast(buf: Buffer, onRows?: (rowsRead: number) => P
     }
   };
 
+  let nextRow = 1;
+  /** The rows in a stretch of the sheet's XML that ends at a row's end. */
   const takeRows = (text: string) => {
+    const out: { row: number; cells: string[] }[] = [];
     ROW_START.lastIndex = 0;
     for (let m = ROW_START.exec(text); m; m = ROW_START.exec(text)) {
       const r = Number(attr(m[1], 'r') ?? nextRow);
@@ -242,53 +273,53 @@ export async function readXlsxFast(buf: Buffer, onRows?: (rowsRead: number) => P
         while (cells.length < col - 1) cells.push('');
         cells[col - 1] = value;
       }
-      while (rows.length < r - 1) rows.push([]);
-      rows[r - 1] = cells;
+      out.push({ row: r, cells });
     }
+    return out;
   };
 
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const text = pending + decoder.write(chunk);
+  async function* rows(): AsyncGenerator<{ row: number; cells: string[] }> {
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    let inData = true;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const text = pending + decoder.write(chunk);
+      if (inData) {
+        const endData = text.search(/<\/(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\/>/);
+        const upto = endData >= 0 ? endData : (() => {
+          let last = -1;
+          ROW_END.lastIndex = 0;
+          for (let m = ROW_END.exec(text); m; m = ROW_END.exec(text)) last = ROW_END.lastIndex;
+          return last;
+        })();
+        if (upto < 0) {
+          pending = text;
+          continue;
+        }
+        yield* takeRows(text.slice(0, upto));
+        pending = text.slice(upto);
+        if (endData >= 0) inData = false;
+      } else {
+        MERGE.lastIndex = 0;
+        let last = 0;
+        for (let m = MERGE.exec(text); m; m = MERGE.exec(text)) {
+          const range = parseRange(m[1]);
+          if (range && (range.bottom > range.top || range.right > range.left)) merges.push(range);
+          last = MERGE.lastIndex;
+        }
+        const open = text.lastIndexOf('<');
+        pending = open >= last && text.length - open < 500 ? text.slice(open) : '';
+      }
+    }
     if (inData) {
-      const endData = text.search(/<\/(?:\w+:)?sheetData>|<(?:\w+:)?sheetData\/>/);
-      const upto = endData >= 0 ? endData : (() => {
-        let last = -1;
-        ROW_END.lastIndex = 0;
-        for (let m = ROW_END.exec(text); m; m = ROW_END.exec(text)) last = ROW_END.lastIndex;
-        return last;
-      })();
-      if (upto < 0) {
-        pending = text;
-        continue;
-      }
-      takeRows(text.slice(0, upto));
-      pending = text.slice(upto);
-      if (endData >= 0) inData = false;
-      if (onRows && rows.length - reported >= 2000) {
-        reported = rows.length;
-        await onRows(rows.length);
-      }
-    } else {
-      MERGE.lastIndex = 0;
-      let last = 0;
-      for (let m = MERGE.exec(text); m; m = MERGE.exec(text)) {
+      yield* takeRows(pending + decoder.end());
+    } else if (pending) {
+      for (const m of pending.matchAll(MERGE)) {
         const range = parseRange(m[1]);
         if (range && (range.bottom > range.top || range.right > range.left)) merges.push(range);
-        last = MERGE.lastIndex;
       }
-      const open = text.lastIndexOf('<');
-      pending = open >= last && text.length - open < 500 ? text.slice(open) : '';
     }
   }
-  if (inData) {
-    const text = pending + decoder.end();
-    takeRows(text);
-  } else if (pending) {
-    for (const m of pending.matchAll(MERGE)) {
-      const range = parseRange(m[1]);
-      if (range && (range.bottom > range.top || range.right > range.left)) merges.push(range);
-    }
-  }
-  await onRows?.(rows.length);
-  return { rows, merges };
+
+  return { rows: rows(), merges };
 }

@@ -1,4 +1,5 @@
 import { isRealDate, toIso } from '../common/dates.js';
+import { excelSerialDate } from '../interchange/xlsx.js';
 
 // Dates as people type them into tracker spreadsheets, read the British way (day before
 // month): "3rd March 2024", "Sunday 3 March 2024", "03/03/24", "3.3.2024", "2024-03-03",
@@ -13,11 +14,6 @@ const MONTHS: Record<string, number> = {
 };
 const WEEKDAYS = /\b(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(day|sday|nesday|rsday|urday)?\b/g;
 
-/** Excel's serial day 1 is 1900-01-01; serials count from 1899-12-30 because of Excel's 1900 leap-year bug. */
-const EXCEL_EPOCH = Date.UTC(1899, 11, 30);
-const SERIAL_MIN = 10000; // 1927-05-18: four figures are more likely a year ("2024") than a date
-const SERIAL_MAX = 73050; // 2099-12-31
-
 /** Two-digit years as Excel reads them: 00–29 are 2000–2029, 30–99 are 1930–1999. */
 export function fullYear(y: number): number {
   return y < 30 ? 2000 + y : 1900 + y;
@@ -25,11 +21,6 @@ export function fullYear(y: number): number {
 
 function iso(y: number, m: number, d: number): string | null {
   return isRealDate(y, m, d) ? toIso(y, m, d) : null;
-}
-
-export function excelSerialDate(serial: number): string | null {
-  if (!Number.isFinite(serial) || serial < SERIAL_MIN || serial > SERIAL_MAX) return null;
-  return new Date(EXCEL_EPOCH + Math.floor(serial) * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** A free-text date as YYYY-MM-DD, or null when it is not one. */

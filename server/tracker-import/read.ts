@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { InterchangeReadError, detectFormat, readRows, type FileFormat } from '../interchange/read.js';
-import { parseRange, readXlsxFast, zipEntries, type CellRange } from './xlsx.js';
+import { parseRange, readXlsxFast, zipEntries, type CellRange } from '../interchange/xlsx.js';
 import { nextTurn } from '../common/next-turn.js';
 
 // Reads a tracker spreadsheet (CSV, or the first sheet of an .xlsx workbook) into rows of
@@ -11,8 +11,8 @@ import { nextTurn } from '../common/next-turn.js';
 
 export { InterchangeReadError as TrackerReadError } from '../interchange/read.js';
 
-export type { CellRange } from './xlsx.js';
-export { parseRange } from './xlsx.js';
+export type { CellRange } from '../interchange/xlsx.js';
+export { parseRange } from '../interchange/xlsx.js';
 
 export interface TrackerSheet {
   format: FileFormat;
