@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { parseFreeDate } from '../server/tracker-import/dates.js';
 import { columnsAt, detectHeader, headerForMapping } from '../server/tracker-import/header.js';
 import { headingMatches, knownHeading, mappingFits, mappingProblems, parseMapping, suggestColumns, type TrackerMapping } from '../server/tracker-import/mapping.js';
-import { parseRange, readTracker } from '../server/tracker-import/read.js';
+import { parseRange, readMerges, readTracker } from '../server/tracker-import/read.js';
 import { excelSerialDate, readXlsxFast } from '../server/interchange/xlsx.js';
 import { generalXlsxRows } from '../server/interchange/read.js';
 import { toInterchange, valuesToMap } from '../server/tracker-import/transform.js';
@@ -97,6 +97,7 @@ describe('reading a messy workbook', () => {
     expect(fast.rows).toEqual(general);
     expect(fast.rows[1].slice(0, 3)).toEqual(['2024-03-03', '2024-03-03', '#N/A']);
     expect(fast.merges).toEqual([parseRange('A5:B6')]);
+    expect(await readMerges(buf)).toEqual(fast.merges); // as the general reader's fallback finds them
     const messy = await buildMessyTracker();
     const all: string[][] = [];
     for await (const { row, cells } of generalXlsxRows(messy)) {

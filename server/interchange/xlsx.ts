@@ -65,7 +65,8 @@ export function zipEntries(buf: Buffer): ZipEntry[] {
   return out;
 }
 
-function entryStream(buf: Buffer, e: ZipEntry): Readable | null {
+/** A zip entry's content as a stream (stored or deflated), or null. */
+export function entryStream(buf: Buffer, e: ZipEntry): Readable | null {
   if (e.localOffset + 30 > buf.length || buf.readUInt32LE(e.localOffset) !== 0x04034b50) return null;
   const start = e.localOffset + 30 + buf.readUInt16LE(e.localOffset + 26) + buf.readUInt16LE(e.localOffset + 28);
   const data = buf.subarray(start, start + e.compressedSize);
@@ -187,6 +188,18 @@ const VALUE = /<(?:\w+:)?v(?:\s[^>]*)?>([\s\S]*?)<\/(?:\w+:)?v>/;
 const ROW_START = /<(?:\w+:)?row\b([^>]*?)(\/?)>/g;
 const MERGE = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"/g;
 
+/** Adds the ranges of the <mergeCell> tags in `text` (those over more than one cell) to `merges`; says where the last one ended. */
+export function collectMerges(text: string, merges: CellRange[]): number {
+  let last = 0;
+  MERGE.lastIndex = 0;
+  for (let m = MERGE.exec(text); m; m = MERGE.exec(text)) {
+    const range = parseRange(m[1]);
+    if (range && (range.bottom > range.top || range.right > range.left)) merges.push(range);
+    last = MERGE.lastIndex;
+  }
+  return last;
+}
+
 /**
  * The first sheet's cells and merged ranges, or null when the workbook is laid out in a
  * way this reader does not handle. `onRows` hears the number of rows read every so often.
@@ -300,13 +313,7 @@ export function xlsxFastRows(buf: Buffer): { rows: AsyncGenerator<{ row: number;
         pending = text.slice(upto);
         if (endData >= 0) inData = false;
       } else {
-        MERGE.lastIndex = 0;
-        let last = 0;
-        for (let m = MERGE.exec(text); m; m = MERGE.exec(text)) {
-          const range = parseRange(m[1]);
-          if (range && (range.bottom > range.top || range.right > range.left)) merges.push(range);
-          last = MERGE.lastIndex;
-        }
+        const last = collectMerges(text, merges);
         const open = text.lastIndexOf('<');
         pending = open >= last && text.length - open < 500 ? text.slice(open) : '';
       }
@@ -314,10 +321,7 @@ export function xlsxFastRows(buf: Buffer): { rows: AsyncGenerator<{ row: number;
     if (inData) {
       yield* takeRows(pending + decoder.end());
     } else if (pending) {
-      for (const m of pending.matchAll(MERGE)) {
-        const range = parseRange(m[1]);
-        if (range && (range.bottom > range.top || range.right > range.left)) merges.push(range);
-      }
+      collectMerges(pending, merges);
     }
   }
 

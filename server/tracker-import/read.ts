@@ -1,7 +1,5 @@
-import { Readable } from 'node:stream';
-import zlib from 'node:zlib';
 import { InterchangeReadError, detectFormat, readRows, type FileFormat } from '../interchange/read.js';
-import { parseRange, readXlsxFast, zipEntries, type CellRange } from '../interchange/xlsx.js';
+import { collectMerges, entryStream, readXlsxFast, zipEntries, type CellRange } from '../interchange/xlsx.js';
 import { nextTurn } from '../common/next-turn.js';
 
 // Reads a tracker spreadsheet (CSV, or the first sheet of an .xlsx workbook) into rows of
@@ -94,25 +92,14 @@ export function fillMerges(rows: string[][], merges: CellRange[]): void {
  */
 export async function readMerges(content: Buffer): Promise<CellRange[]> {
   const sheet = zipEntries(content).find((e) => /^xl\/worksheets\/sheet\d+\.xml$/.test(e.name));
-  if (!sheet || content.readUInt32LE(sheet.localOffset) !== 0x04034b50) return [];
-  const start = sheet.localOffset + 30 + content.readUInt16LE(sheet.localOffset + 26) + content.readUInt16LE(sheet.localOffset + 28);
-  const data = content.subarray(start, start + sheet.compressedSize);
-  const source = Readable.from([data]);
-  const stream = sheet.method === 8 ? source.pipe(zlib.createInflateRaw()) : sheet.method === 0 ? source : null;
+  const stream = sheet ? entryStream(content, sheet) : null;
   if (!stream) return [];
   const merges: CellRange[] = [];
-  const tag = /<(?:\w+:)?mergeCell\b[^>]*?\bref="([^"]+)"/g;
   let carry = '';
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       const text = carry + chunk.toString('latin1');
-      let last = 0;
-      tag.lastIndex = 0;
-      for (let m = tag.exec(text); m; m = tag.exec(text)) {
-        const r = parseRange(m[1]);
-        if (r && (r.bottom > r.top || r.right > r.left)) merges.push(r);
-        last = tag.lastIndex;
-      }
+      const last = collectMerges(text, merges);
       // Keep an unfinished tag for the next chunk.
       const open = text.lastIndexOf('<');
       carry = open >= last && text.length - open < 200 ? text.slice(open) : '';
