@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { migrationSource } from './migrations/index.js';
+import { cacheStatements } from './statement-cache.js';
 
 export type Db = Knex;
 
@@ -39,6 +40,7 @@ export function createDb(opts: DbOptions): Knex {
         conn.pragma('journal_mode = WAL');
         conn.pragma('synchronous = NORMAL');
         conn.pragma('busy_timeout = 5000');
+        cacheStatements(conn);
         done(null, conn);
       },
     },
