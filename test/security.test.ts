@@ -204,6 +204,29 @@ describe('idle sessions', () => {
   });
 });
 
+describe('session expiry writes', () => {
+  it('moves the stored expiry forward only when it would move by more than a minute', async () => {
+    const sids = async () => (await t.testDb.db('sessions').select('sid')).map((r: any) => r.sid as string);
+    const earlier = new Set(await sids());
+    const agent = await signIn(t.app, t.users.data_lead.email);
+    const fresh = (await sids()).filter((sid) => !earlier.has(sid));
+    expect(fresh).toHaveLength(1);
+    const row = { sid: fresh[0] };
+    const expiry = async () => new Date((await t.testDb.db('sessions').where({ sid: row.sid }).first()).expired).getTime();
+    const first = await expiry();
+    expect((await agent.get('/cases')).status).toBe(200);
+    expect(await expiry()).toBe(first); // seconds later: not written again
+    const idleMs = t.services.config.sessionIdleMinutes * 60_000;
+    const older = Date.now() + idleMs - 5 * 60_000;
+    await t.testDb.db('sessions').where({ sid: row.sid }).update({ expired: new Date(older).toISOString() });
+    const before = Date.now();
+    expect((await agent.get('/cases')).status).toBe(200);
+    const moved = await expiry();
+    expect(moved).toBeGreaterThanOrEqual(before + idleMs - 1000);
+    expect(moved).toBeLessThanOrEqual(Date.now() + idleMs + 1000);
+  });
+});
+
 describe('data retention', () => {
   it('purges episodes closed more than N years ago, with the family left with none, and audits the purge', async () => {
     const db = t.testDb.db;

@@ -2,10 +2,11 @@ import session from 'express-session';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
 import type { Knex } from 'knex';
 import type { Config } from '../config.js';
+import { isPostgres } from '../../db/connection.js';
 
 // Sessions live in the database so any app process can serve any request.
 export function setUpSession(db: Knex, config: Config) {
-  const store = new ConnectSessionKnexStore({
+  const store = new LazyTouchStore({
     knex: db,
     tableName: 'sessions',
     createTable: false,
@@ -28,6 +29,70 @@ export function setUpSession(db: Knex, config: Config) {
       },
     }),
   };
+}
+
+/** A request moves the session's expiry forward only when it would move by more than this. */
+export const TOUCH_STEP_MS = 60_000;
+
+/**
+ * Rolling expiry without a write on every request: reading a session also reads the expiry
+ * stored for it, and touching it writes only when the new expiry is more than TOUCH_STEP_MS
+ * later, so an idle session ends at most that much before the idle timeout. The stored
+ * expiry is read from the database each request, so this holds with several processes.
+ */
+class LazyTouchStore extends ConnectSessionKnexStore {
+  private readonly knex: Knex;
+  /** the expiry each session had when this process last read it, until its request ends */
+  private readonly storedExpiry = new Map<string, number>();
+
+  constructor(options: ConstructorParameters<typeof ConnectSessionKnexStore>[0] & { knex: Knex }) {
+    super(options);
+    this.knex = options.knex;
+  }
+
+  override async get(sid: string, callback?: (err: any, session?: any) => void) {
+    try {
+      const row = await this.knex('sessions').select('sess', 'expired').where({ sid }).andWhereRaw(this.unexpired, [this.now()]).first();
+      let session = null;
+      if (row) {
+        session = typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess;
+        if (this.storedExpiry.size > 10_000) this.storedExpiry.clear();
+        this.storedExpiry.set(sid, new Date(row.expired).getTime());
+      }
+      callback?.(null, session);
+      return session;
+    } catch (err) {
+      callback?.(err);
+      throw err;
+    }
+  }
+
+  override async touch(sid: string, session: any, callback?: (err?: any) => void) {
+    const stored = this.storedExpiry.get(sid);
+    this.storedExpiry.delete(sid);
+    const next = session?.cookie?.expires ? new Date(session.cookie.expires).getTime() : NaN;
+    if (stored !== undefined && next - stored <= TOUCH_STEP_MS) return callback?.();
+    return super.touch(sid, session, callback);
+  }
+
+  override async set(sid: string, session: any, callback?: (err?: any) => void) {
+    this.storedExpiry.delete(sid);
+    return super.set(sid, session, callback);
+  }
+
+  override async destroy(sid: string, callback?: (err?: any) => void) {
+    this.storedExpiry.delete(sid);
+    return super.destroy(sid, callback);
+  }
+
+  /** the store's own test of an unexpired row */
+  private get unexpired() {
+    return isPostgres(this.knex) ? 'CAST(? as timestamp with time zone) <= expired' : 'datetime(?) <= datetime(expired)';
+  }
+
+  private now() {
+    return new Date().toISOString();
+  }
 }
 
 export async function sweepSessions(db: Knex): Promise<number> {
