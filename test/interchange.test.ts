@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import ExcelJS from 'exceljs';
@@ -11,10 +9,10 @@ import { stringify } from 'csv-stringify/sync';
 import type { Knex } from 'knex';
 import { createTestApp, signIn, type Agent, type TestApp } from './support/app.js';
 import { createTestDb, type TestDb } from './support/db.js';
+import { runScript } from './support/cli.js';
 import { caseCounts } from './support/counts.js';
 import { exportCsv, exportXlsx, importInterchange } from '../server/interchange/index.js';
 
-const run = promisify(execFile);
 const FIXTURE = fs.readFileSync(new URL('./fixtures/interchange-small.csv', import.meta.url));
 
 type Rec = Record<string, string>;
@@ -364,23 +362,8 @@ describe('the web pages', () => {
 describe('the command line', () => {
   let cliDb: TestDb;
   let dir: string;
-  const tsx = path.resolve('node_modules/.bin/tsx');
   const CLI_TIMEOUT = 120_000; // each test starts tsx processes
-  const env = () => {
-    const e: Record<string, string | undefined> = { ...process.env, SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent', DATABASE_FILE: path.join(dir, 'unused.sqlite') };
-    delete e.DATABASE_URL;
-    if (cliDb.options.databaseUrl) e.DATABASE_URL = cliDb.options.databaseUrl;
-    else e.DATABASE_FILE = cliDb.options.sqliteFile;
-    return e as NodeJS.ProcessEnv;
-  };
-  const cli = async (script: string, args: string[]) => {
-    try {
-      const r = await run(tsx, [script, ...args], { env: env(), timeout: 100_000 });
-      return { code: 0, ...r };
-    } catch (e: any) {
-      return { code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string };
-    }
-  };
+  const cli = (script: string, args: string[]) => runScript(cliDb, script, args);
 
   beforeAll(async () => {
     cliDb = await createTestDb();

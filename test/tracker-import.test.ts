@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { createTestApp, signIn, postForm, PASSWORD, type Agent, type TestApp } from './support/app.js';
 import { createUser } from '../server/auth/users.js';
 import { createTestDb, type TestDb } from './support/db.js';
+import { runScript } from './support/cli.js';
 import { caseCounts, rowCount } from './support/counts.js';
 import { buildMessyTracker, MESSY_MAPPING } from './fixtures/messy-tracker.js';
 import { buildReturn } from '../server/annual-return/return-service.js';
@@ -21,7 +20,6 @@ import { jobOf } from '../server/tracker-import/jobs.js';
 import { validateInterchange } from '../server/interchange/validate.js';
 import { loadCodeLists } from '../server/codes/code-lists.js';
 
-const run = promisify(execFile);
 
 
 let t: TestApp;
@@ -430,23 +428,8 @@ describe('the web pages', () => {
 describe('the command line', () => {
   let cliDb: TestDb;
   let dir: string;
-  const tsx = path.resolve('node_modules/.bin/tsx');
   const CLI_TIMEOUT = 120_000;
-  const env = () => {
-    const e: Record<string, string | undefined> = { ...process.env, SESSION_SECRET: 'x'.repeat(40), LOG_LEVEL: 'silent', DATABASE_FILE: path.join(dir, 'unused.sqlite') };
-    delete e.DATABASE_URL;
-    if (cliDb.options.databaseUrl) e.DATABASE_URL = cliDb.options.databaseUrl;
-    else e.DATABASE_FILE = cliDb.options.sqliteFile;
-    return e as NodeJS.ProcessEnv;
-  };
-  const cli = async (args: string[]) => {
-    try {
-      const r = await run(tsx, ['scripts/import-tracker.ts', ...args], { env: env(), timeout: 100_000 });
-      return { code: 0, ...r };
-    } catch (e: any) {
-      return { code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string };
-    }
-  };
+  const cli = (args: string[]) => runScript(cliDb, 'scripts/import-tracker.ts', args);
 
   beforeAll(async () => {
     cliDb = await createTestDb();
