@@ -10,6 +10,7 @@ import type { Knex } from 'knex';
 import { createTestApp, signIn, type Agent, type TestApp } from './support/app.js';
 import { createTestDb, type TestDb } from './support/db.js';
 import { runScript } from './support/cli.js';
+import { buildReturn, currentFinancialYear } from '../server/annual-return/return-service.js';
 import { caseCounts } from './support/counts.js';
 import { exportCsv, exportXlsx, importInterchange } from '../server/interchange/index.js';
 
@@ -19,7 +20,6 @@ type Rec = Record<string, string>;
 const records = (csv: Buffer | string): Rec[] => parse(csv, { columns: true, bom: true });
 const toCsv = (rows: Rec[], header = Object.keys(rows[0])) => stringify([header, ...rows.map((r) => header.map((h) => r[h] ?? ''))]);
 const fixtureRows = () => records(FIXTURE);
-
 
 let t: TestApp;
 let db: Knex;
@@ -227,7 +227,7 @@ describe('export', () => {
     expect(names).toEqual(nasty.map((n) => `'${n}`));
   });
 
-  it('round trips: export → import into an empty database → identical export (CSV and xlsx)', async () => {
+  it('round trips: export → import into an empty database → identical export (CSV and xlsx) and the same return figures', async () => {
     const empty = await createTestDb();
     const emptyXlsx = await createTestDb();
     try {
@@ -235,6 +235,9 @@ describe('export', () => {
       expect(r.problems).toEqual([]);
       expect(await exportCsv(empty.db)).toBe(csv);
       expect((await empty.db('children').where({ child_ref: 'C100' }).first()).first_name).toBe(nasty[0]);
+      const years = [...new Set((await db('referrals').pluck('referral_date')).map((d: string) => currentFinancialYear(d)))];
+      expect(years.length).toBeGreaterThan(0);
+      for (const year of years) expect((await buildReturn(empty.db, year)).ret).toEqual((await buildReturn(db, year)).ret);
 
       const x = await importInterchange(emptyXlsx.db, await exportXlsx(db), { filename: 'export.xlsx', userId: null });
       expect(x.problems).toEqual([]);
