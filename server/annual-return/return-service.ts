@@ -7,7 +7,7 @@ import { loadReturnInput } from './return-data.js';
 import { loadSettings } from '../admin/settings.js';
 import { fillWorkbook, loadMapping } from './workbook.js';
 import type { FigureContext } from './figures.js';
-import { financialYear, todayIso } from '../common/dates.js';
+import { financialYear, financialYearOf, todayIso } from '../common/dates.js';
 import { qualityTableRows, runQuality } from '../quality/report.js';
 import { qualityDatasetOf } from '../quality/report-data.js';
 
@@ -49,14 +49,13 @@ export async function returnWorkbook(built: BuiltReturn, mappingFile = DEFAULT_M
 /** Financial years offered on the return page: from the earliest referral to this year. */
 export async function availableYears(db: Knex): Promise<number[]> {
   const row = await db('referrals').min({ first: 'referral_date' }).first();
-  const now = todayIso();
-  const current = Number(now.slice(0, 4)) - (now.slice(5) < '04-01' ? 1 : 0);
-  const first = row?.first ? Number(String(row.first).slice(0, 4)) - (String(row.first).slice(5) < '04-01' ? 1 : 0) : current;
+  const current = currentFinancialYear();
+  const first = row?.first ? financialYearOf(String(row.first)) : current;
   const years: number[] = [];
   for (let y = current; y >= Math.max(first, current - 15); y--) years.push(y);
   return years;
 }
 
 export function currentFinancialYear(today = todayIso()): number {
-  return Number(today.slice(0, 4)) - (today.slice(5) < '04-01' ? 1 : 0);
+  return financialYearOf(today);
 }

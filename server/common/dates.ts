@@ -65,6 +65,11 @@ export function todayIso(now: Date = new Date()): string {
 }
 
 /** 2023 → 2023-04-01..2024-03-31 (English financial year). */
+/** Start year of the financial year (April to March) a date falls in. */
+export function financialYearOf(date: string): number {
+  return Number(date.slice(0, 4)) - (date.slice(5) < '04-01' ? 1 : 0);
+}
+
 export function financialYear(startYear: number): { from: string; to: string; label: string } {
   return {
     from: `${startYear}-04-01`,

@@ -1,6 +1,6 @@
 // The insight pages' period picker: a financial year, a quarter of one, or any date range.
 // Pure: parses the query string into a period and GOV.UK error messages.
-import { financialYear, formatDate, isRealDate, toIso } from '../common/dates.js';
+import { financialYear, financialYearOf, formatDate, isRealDate, toIso } from '../common/dates.js';
 import type { FormErrors } from '../common/forms.js';
 
 export interface Period {
@@ -36,10 +36,7 @@ export interface ParsedPeriod {
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-/** Start year of the financial year a date falls in. */
-export function financialYearOf(date: string): number {
-  return Number(date.slice(0, 4)) - (date.slice(5) < '04-01' ? 1 : 0);
-}
+export { financialYearOf } from '../common/dates.js';
 
 export function yearPeriod(year: number): Period {
   return { ...financialYear(year), kind: 'year', year };
