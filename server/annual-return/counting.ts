@@ -17,10 +17,12 @@ import {
   type RowSpec,
 } from './breakdowns.js';
 import { median } from './median.js';
+import { childBreakdowns, childCoding, disabilityCodeOf, legalStatusCodeOf, type ChildDimension, type ChildPopulationKey } from './child-breakdowns.js';
 
 export type { Breakdown, BreakdownRow, BreakdownUnit, CodeEntry, CodeLists } from './breakdowns.js';
 export { AGE_BANDS, ageBand } from './age-bands.js';
 export { median } from './median.js';
+export { CHILD_DIMENSIONS, DISABILITY_ROWS, ETHNICITY_GROUPS, NOT_KNOWN_TO_CSC, UNGROUPED, type ChildDimension } from './child-breakdowns.js';
 
 export interface ReturnInput {
   /** Start year of the financial year: 2023 => 2023-04-01..2024-03-31. */
@@ -98,26 +100,11 @@ export interface AnnualReturn {
   breakdowns: Record<string, Breakdown>;
 }
 
-export const CHILD_DIMENSIONS = ['ageBand', 'sex', 'ethnicityGroup', 'ethnicity', 'disability', 'legalStatus'] as const;
-export type ChildDimension = (typeof CHILD_DIMENSIONS)[number];
-
-/** Major ethnic groups in the order the survey lists them (code-lists.md). */
-export const ETHNICITY_GROUPS = ['White', 'Mixed', 'Asian', 'Black', 'Other', 'Refused / not obtained'] as const;
-export const UNGROUPED = 'UNGROUPED';
-
-export const DISABILITY_ROWS: RowSpec[] = [
-  { code: 'DISABLED', label: 'Disabled' },
-  { code: 'NOTDISABLED', label: 'Not disabled' },
-];
-
-/** Legal status of a child not known to children's social care. */
-export const NOT_KNOWN_TO_CSC = 'NKCSC';
 export const NOT_HELD_NO_CONSENT = 'NOCONSENT';
 export const NOT_HELD_WITHDRAWN = 'WITHDRAWN';
 
 const FALLBACK_LABELS: Record<string, Record<string, string>> = {
   not_held_reason: { NOCONSENT: 'Consent not given', WITHDRAWN: 'Consent withdrawn after it was given' },
-  legal_status: { NKCSC: "Not known to children's social care" },
 };
 
 const PARTICIPATED = new Set(['ATTENDED', 'ADVOCATE', 'OTHERWAY']);
@@ -133,21 +120,6 @@ const POPULATION_TITLES: Record<PopulationKey, string> = {
   reviews: 'Review FGCs held',
   didNotTakePlace: 'FGCs that did not take place (closed without an initial FGC)',
   plansAgreed: 'Plans agreed at initial FGCs',
-};
-
-const CHILD_TITLES: Record<'referred' | 'consented' | 'tookPlace', string> = {
-  referred: 'Children subject to an FGC referral',
-  consented: 'Children in consented FGCs',
-  tookPlace: 'Children involved in initial FGCs that took place',
-};
-
-const DIMENSION_TITLES: Record<ChildDimension, string> = {
-  ageBand: 'age band',
-  sex: 'sex',
-  ethnicityGroup: 'ethnicity (major group)',
-  ethnicity: 'ethnicity',
-  disability: 'disability',
-  legalStatus: 'legal status at referral',
 };
 
 /** A child population: surviving child id -> the earliest referral putting the child in it. */
@@ -226,24 +198,6 @@ function rowOn(r: Referral, id: number, resolve: (id: number) => number): { stat
     }
   }
   return { status: null, rowChildId };
-}
-
-function disabilityCode(child: Child | undefined): string {
-  const list = child?.disabilities;
-  if (!list || list.length === 0) return NR;
-  let any = false;
-  for (const d of list) {
-    if (d === null || d === undefined || String(d).trim() === '') continue;
-    if (d !== 'NONE') return 'DISABLED';
-    any = true;
-  }
-  return any ? 'NOTDISABLED' : NR;
-}
-
-function legalStatusCode(status: string | null, child: Child | undefined): string {
-  if (status !== null) return status;
-  if (child && (child.cms_id === null || child.cms_id === undefined || child.cms_id.trim() === '')) return NOT_KNOWN_TO_CSC;
-  return NR;
 }
 
 function notHeldReason(r: Referral): string {
@@ -427,16 +381,7 @@ export function computeReturn(input: ReturnInput): AnnualReturn {
   // Row specifications
   const stageRows = listRows(codes, 'stage_offered');
   const stageLabel = labeller('stage_offered');
-  const ethnicityRows = listRows(codes, 'ethnicity');
-  const groupOf = new Map<string, string>();
-  const groupRows: RowSpec[] = ETHNICITY_GROUPS.map((g) => ({ code: g, label: g }));
-  for (const e of codes.ethnicity ?? []) {
-    const g = e?.group?.trim();
-    if (!e?.code || !g) continue;
-    groupOf.set(e.code, g);
-    if (!groupRows.some((x) => x.code === g)) groupRows.push({ code: g, label: g });
-  }
-  const groupLabel = (code: string) => (code === UNGROUPED ? 'Ethnicity code with no major group' : code);
+  const coding = childCoding(codes);
 
   const breakdowns: Record<string, Breakdown> = {};
   const put = (
@@ -452,7 +397,7 @@ export function computeReturn(input: ReturnInput): AnnualReturn {
     breakdowns[key] = finishBreakdown({ key, title, population, unit }, spec, tally, unknownLabel);
   };
 
-  const childBreakdowns = (population: 'referred' | 'consented' | 'tookPlace', kids: ChildPopulation) => {
+  const countChildren = (population: ChildPopulationKey, kids: ChildPopulation) => {
     const t: Record<ChildDimension, Tally> = {
       ageBand: new Tally(),
       sex: new Tally(),
@@ -468,21 +413,15 @@ export function computeReturn(input: ReturnInput): AnnualReturn {
       t.sex.add(codeOf(child?.sex), id);
       const eth = codeOf(child?.ethnicity);
       t.ethnicity.add(eth, id);
-      t.ethnicityGroup.add(eth === NR ? NR : groupOf.get(eth) ?? UNGROUPED, id);
-      t.disability.add(disabilityCode(child), id);
-      t.legalStatus.add(legalStatusCode(status, child), id);
+      t.ethnicityGroup.add(coding.groupOf(eth), id);
+      t.disability.add(disabilityCodeOf(child?.disabilities), id);
+      t.legalStatus.add(child ? legalStatusCodeOf(status, child.cms_id) : status ?? NR, id);
     }
-    const title = (d: ChildDimension) => `${CHILD_TITLES[population]}, by ${DIMENSION_TITLES[d]}`;
-    put(population, 'children', 'ageBand', title('ageBand'), AGE_BANDS.map((b) => ({ code: b.code, label: b.label })), t.ageBand);
-    put(population, 'children', 'sex', title('sex'), listRows(codes, 'sex'), t.sex);
-    put(population, 'children', 'ethnicityGroup', title('ethnicityGroup'), groupRows, t.ethnicityGroup, groupLabel);
-    put(population, 'children', 'ethnicity', title('ethnicity'), ethnicityRows, t.ethnicity);
-    put(population, 'children', 'disability', title('disability'), DISABILITY_ROWS, t.disability);
-    put(population, 'children', 'legalStatus', title('legalStatus'), listRows(codes, 'legal_status'), t.legalStatus, labeller('legal_status'));
+    Object.assign(breakdowns, childBreakdowns(population, t, coding));
   };
 
   // Referrals sheet
-  childBreakdowns('referred', referredChildren);
+  countChildren('referred', referredChildren);
   put('referred', 'fgcs', 'stageOffered', 'FGCs referred, by stage offered', stageRows, referredStage, stageLabel);
   put('referred', 'fgcs', 'referralSource', 'FGCs referred, by referral source', listRows(codes, 'referral_source'), referredSource);
   // Consent sheet
@@ -490,11 +429,11 @@ export function computeReturn(input: ReturnInput): AnnualReturn {
   put('declined', 'fgcs', 'stageOffered', 'FGCs declined or with no response, by stage offered', stageRows, declinedStage, stageLabel);
   put('declinedOnly', 'fgcs', 'stageOffered', 'FGCs declined (excluding no response), by stage offered', stageRows, declinedOnlyStage, stageLabel);
   put('noResponse', 'fgcs', 'stageOffered', 'FGCs with no response, by stage offered', stageRows, noResponseStage, stageLabel);
-  childBreakdowns('consented', consentedChildren);
+  countChildren('consented', consentedChildren);
   put('declined', 'fgcs', 'declineReason', 'FGCs declined or with no response, by reason consent was not given', listRows(codes, 'decline_reason'), declineReason);
   // Meetings sheet
   put('tookPlace', 'fgcs', 'stageOffered', 'Initial FGCs held, by stage offered', stageRows, tookPlaceStage, stageLabel);
-  childBreakdowns('tookPlace', tookPlaceChildren);
+  countChildren('tookPlace', tookPlaceChildren);
   put('didNotTakePlace', 'fgcs', 'notHeldReason', 'FGCs that did not take place, by reason', listRows(codes, 'not_held_reason'), notHeld, labeller('not_held_reason'));
 
   return {
