@@ -52,11 +52,15 @@ export function disabilityCodeOf(list: readonly (string | null | undefined)[] | 
   return any ? 'NOTDISABLED' : NR;
 }
 
-/** The legal status counted for a child: as recorded on the referral, else NKCSC for a child with no CMS id, else NR. */
-export function legalStatusCodeOf(status: string | null, cmsId: string | null | undefined): string {
+export const hasCmsId = (cmsId: string | null | undefined): boolean => cmsId !== null && cmsId !== undefined && cmsId.trim() !== '';
+
+/**
+ * The legal status counted for a child: as recorded on the referral, else NKCSC for a child
+ * with no CMS id, else NR (also when the child's record is not there: `hasCms` null).
+ */
+export function legalStatusCodeOf(status: string | null, hasCms: boolean | null): string {
   if (status !== null) return status;
-  if (cmsId === null || cmsId === undefined || cmsId.trim() === '') return NOT_KNOWN_TO_CSC;
-  return NR;
+  return hasCms === false ? NOT_KNOWN_TO_CSC : NR;
 }
 
 /** The code lists' view of the children's dimensions: rows for each breakdown and the major group of each ethnicity. */

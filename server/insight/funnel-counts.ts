@@ -7,24 +7,12 @@
 // that both give the same figures on hand-made and generated worlds, on SQLite and PostgreSQL.
 import type { Knex } from 'knex';
 import { isPostgres } from '../../db/connection.js';
-import type { Child } from '../cases/types.js';
-import { ALL_TIME, type Range } from './common.js';
+import type { Range } from './common.js';
 import { applyFilters } from './data.js';
 import type { ActivityCounts, FunnelStep } from './funnel.js';
 import { FUNNEL_STEPS } from './funnel.js';
 import type { Filters } from './filters.js';
-import { survivorResolver } from './people.js';
-import { selectArrays } from '../common/array-rows.js';
-
-/** `column` within the period (computeReturn's inRange: a non-empty date from..to). */
-const within = (column: string, range: 'p' | 'all') => (range === 'p' ? `(${column} >= :from and ${column} <= :to)` : `(${column} >= '${ALL_TIME.from}' and ${column} <= '${ALL_TIME.to}')`);
-
-/** Merged child id -> surviving id, for every merged record in the database. */
-async function survivors(db: Knex): Promise<[number, number][]> {
-  const rows = (await selectArrays(db, db('children').select('id', 'merged_into_id').whereNotNull('merged_into_id'))) as [unknown, unknown][];
-  const resolve = survivorResolver(rows.map(([id, into]) => ({ id: Number(id), merged_into_id: Number(into) }) as Child));
-  return rows.map(([id]) => [Number(id), resolve(Number(id))]);
-}
+import { personSql, rowsOf, within } from './sql.js';
 
 /**
  * The take-up funnel's steps (referrals received in the period and how many have reached each
@@ -34,14 +22,7 @@ export async function funnelCounts(db: Knex, period: Range, filters: Filters): P
   const pg = isPostgres(db);
   const yes = pg ? 'true' : '1';
   const referrals = applyFilters(db, db('referrals').select('id', 'referral_date', 'offer_date', 'consent_decision', 'consent_date', 'initial_fgc_date', 'plan_agreed', 'closure_date'), filters);
-  const merged = await survivors(db);
-  // the child as a person: its survivor when merged
-  const mergeJoin = !merged.length
-    ? ''
-    : pg
-      ? 'left join unnest(cast(:mergedIds as int[]), cast(:survivorIds as int[])) as m(id, survivor) on m.id = rc.child_id'
-      : "left join (select cast(json_extract(value, '$[0]') as integer) as id, cast(json_extract(value, '$[1]') as integer) as survivor from json_each(:pairs)) m on m.id = rc.child_id";
-  const person = merged.length ? 'coalesce(m.survivor, rc.child_id)' : 'rc.child_id';
+  const { join: mergeJoin, person, bindings: personBindings } = await personSql(db);
   const given = "r.consent_decision = 'GIVEN'";
   const cohort = within('r.referral_date', 'p');
   const fgcs = {
@@ -69,13 +50,9 @@ export async function funnelCounts(db: Knex, period: Range, filters: Filters): P
     c_reviews: `${cohort} and ${reviewedEver}`,
   };
   const sums = (cases: Record<string, string>, what: (when: string) => string) => Object.entries(cases).map(([k, when]) => `${what(when)} as ${k}`).join(',\n  ');
-  const bindings = {
-    from: period.from, to: period.to, referrals,
-    ...(merged.length ? (pg ? { mergedIds: merged.map((m) => m[0]), survivorIds: merged.map((m) => m[1]) } : { pairs: JSON.stringify(merged) }) : {}),
-  };
+  const bindings = { from: period.from, to: period.to, referrals, ...personBindings };
   const one = async (sql: string): Promise<Record<string, number>> => {
-    const result = await db.raw(sql, bindings);
-    const row = (pg ? result.rows[0] : result[0]) ?? {};
+    const row = (await rowsOf(db, sql, bindings))[0] ?? {};
     return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), Number(v ?? 0)]));
   };
   const [f, c, v] = await Promise.all([
