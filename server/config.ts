@@ -19,6 +19,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIGN_IN_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
+  INSIGHT_STALE_AFTER_MS: z.coerce.number().int().min(0).max(60_000).default(250),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -36,6 +37,8 @@ export interface Config {
   logLevel: Env['LOG_LEVEL'];
   lockoutAttempts: number;
   lockoutMinutes: number;
+  /** how long an insight page waits for figures including the latest change before showing the last ones worked out */
+  insightStaleAfterMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -68,6 +71,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     lockoutAttempts: e.SIGN_IN_LOCKOUT_ATTEMPTS,
     lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
+    insightStaleAfterMs: e.INSIGHT_STALE_AFTER_MS,
   };
 }
 

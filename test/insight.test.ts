@@ -4,6 +4,10 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import type { Knex } from 'knex';
 import { createTestApp, signIn, type Agent, type TestApp } from './support/app.js';
+import { createApp } from '../server/app.js';
+import { createServices } from '../server/services.js';
+import { loadConfig } from '../server/config.js';
+import { createLogger } from '../server/logger.js';
 import { createUser } from '../server/auth/users.js';
 import { loadReferral, updateReferral } from '../server/cases/referrals-repository.js';
 import { computeReturn } from '../server/annual-return/counting.js';
@@ -308,6 +312,33 @@ describe('the cache', () => {
     });
     const after = rowOf((await manager.get(`/insight/plans?year=${YEAR}`)).text, 'plans-agreed', 'Plan agreed');
     expect(after[1]).toBe('3');
+  });
+
+  it('shows the last figures, saying when they were worked out, while figures with a change are still being worked out', async () => {
+    // a server that never waits for new figures when it has earlier ones (INSIGHT_STALE_AFTER_MS=0)
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:', INSIGHT_STALE_AFTER_MS: '0' } as any);
+    const impatient = await signIn(createApp(createServices(db, config, createLogger('silent'))), t.users.manager.email);
+    const agreed = async () => {
+      const html = (await impatient.get(`/insight/plans?year=${YEAR}`)).text;
+      return { count: rowOf(html, 'plans-agreed', 'Plan agreed')[1], stale: /These figures were worked out at \d\d:\d\d:\d\d, before the latest changes/.test(text(html)) };
+    };
+    const before = await agreed();
+    expect(before.stale).toBe(false);
+    await db.transaction(async (trx) => {
+      const r4 = (await loadReferral(trx as any, ids.referralIds.R4))!;
+      await updateReferral(trx, { userId: t.users.manager.id }, r4, r4.version, { plan_agreed: r4.plan_agreed ? false : true, plan_date: '2024-10-01' }, {});
+    });
+    expect(await agreed()).toEqual({ count: before.count, stale: true });
+    let now = await agreed();
+    for (let i = 0; i < 100 && now.stale; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      now = await agreed();
+    }
+    expect(now.stale).toBe(false);
+    expect(Math.abs(Number(now.count) - Number(before.count))).toBe(1);
+    // the download is always up to date
+    const csv = (await impatient.get(`/insight/download?year=${YEAR}&page=plans&table=plans-agreed&format=csv`)).text;
+    expect(csv).toContain(`Plan agreed,${now.count}`);
   });
 
   it('works a selection someone looked at out again in the background after a change, so its pages need no loading', async () => {

@@ -20,6 +20,25 @@ describe('the insight cache', () => {
     expect(await c.get('b', 'v', async () => 7)).toBe(7);
   });
 
+  it('answers with the last value worked out while a new version takes longer than asked to wait', async () => {
+    const c = new LruCache<string>(2);
+    let release!: () => void;
+    const slow = () => new Promise<string>((r) => (release = () => r('new')));
+    expect(await c.getWithin('a', 'v1', async () => 'old', 50)).toEqual({ value: 'old', asOf: null });
+    const before = Date.now();
+    const stale = await c.getWithin('a', 'v2', slow, 20);
+    expect(stale.value).toBe('old');
+    expect(stale.asOf).toBeLessThanOrEqual(before);
+    // still being made: asked again, the old value again, and the new one is made once
+    expect((await c.getWithin('a', 'v2', async () => 'made twice', 20)).value).toBe('old');
+    release();
+    expect(await c.getWithin('a', 'v2', async () => 'made twice', 20)).toEqual({ value: 'new', asOf: null });
+    // quick enough: the new value, not the old one
+    expect(await c.getWithin('a', 'v3', async () => 'quick', 1000)).toEqual({ value: 'quick', asOf: null });
+    // nothing worked out before: waits for it however long it takes
+    expect(await c.getWithin('b', 'v1', () => new Promise((r) => setTimeout(() => r('b'), 40)), 5)).toEqual({ value: 'b', asOf: null });
+  });
+
   it('drops the least recently used', async () => {
     const c = new LruCache<string>(2);
     await c.get('a', 'v', async () => 'a');

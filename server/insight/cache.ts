@@ -1,11 +1,21 @@
 // A small least-recently-used cache for the insight pages. Entries are keyed by what was asked
 // (page, period, filters) and stamped with the data version they were computed from; a stale
-// stamp is a miss. The data version changes whenever case data, users or code lists change,
+// stamp is a miss, though getWithin may answer with the last figures worked out while the new
+// ones are being worked out. The data version changes whenever case data, users or code lists change,
 // because every such change writes the audit log (server/audit/audit.ts).
 import type { Knex } from 'knex';
 
+const LATE = Symbol('late');
+
+interface Entry<V> {
+  version: string;
+  value: V | Promise<V>;
+  /** the last value worked out for the key (this or an earlier version) and when */
+  last?: { value: V; at: number };
+}
+
 export class LruCache<V> {
-  private readonly entries = new Map<string, { version: string; value: V | Promise<V> }>();
+  private readonly entries = new Map<string, Entry<V>>();
 
   constructor(private readonly max: number) {}
 
@@ -19,17 +29,47 @@ export class LruCache<V> {
     }
     const pending = make();
     this.entries.delete(key);
-    this.entries.set(key, { version, value: pending });
+    this.entries.set(key, { version, value: pending, last: hit?.last });
     while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
     try {
       const value = await pending;
       const now = this.entries.get(key);
-      if (now && now.value === pending) now.value = value;
+      if (now && now.value === pending) {
+        now.value = value;
+        now.last = { value, at: Date.now() };
+      }
       return value;
     } catch (e) {
       if (this.entries.get(key)?.value === pending) this.entries.delete(key);
       throw e;
     }
+  }
+
+  /**
+   * As get, but when the value for this version is not ready within `waitMs` and an earlier
+   * one is known, that one, with when it was worked out (`asOf`); the new value is still made
+   * and kept for the next ask. `asOf` is null for a value of this version.
+   */
+  async getWithin(key: string, version: string, make: () => Promise<V>, waitMs: number): Promise<{ value: V; asOf: number | null }> {
+    const hit = this.entries.get(key);
+    const last = hit?.last;
+    const ready = hit !== undefined && hit.version === version && !(hit.value instanceof Promise);
+    const fresh = this.get(key, version, make);
+    if (!last || ready) return { value: await fresh, asOf: null };
+    if (waitMs <= 0) {
+      fresh.catch(() => undefined); // a failure shows on the next ask
+      return { value: last.value, asOf: last.at };
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), waitMs)));
+    try {
+      const first = await Promise.race([fresh, late]);
+      if (first !== LATE) return { value: first, asOf: null };
+    } finally {
+      clearTimeout(timer);
+    }
+    fresh.catch(() => undefined); // a failure shows on the next ask
+    return { value: last.value, asOf: last.at };
   }
 
   /** The value (or the value being made) for this key and version, if there is one; does not count as a use. */

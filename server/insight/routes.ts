@@ -109,19 +109,25 @@ export function insightRoutes(services: Services): Router {
   }
 
   /** The figures of one page for a selection: its tables (by id) and what the template needs. */
-  async function figures(page: PageKey, req: Request, basics: Basics, sel: Selection, today: string): Promise<{ tables: InsightTable[]; view: Record<string, unknown> }> {
+  async function figures(page: PageKey, req: Request, basics: Basics, sel: Selection, today: string, waitMs?: number): Promise<{ tables: InsightTable[]; view: Record<string, unknown> }> {
+    const { tables, view, asOf } = await pageFigures(page, req, basics, sel, today, waitMs);
+    return { tables, view: { ...view, asOf: asOf === undefined ? null : new Date(asOf) } };
+  }
+
+  async function pageFigures(page: PageKey, req: Request, basics: Basics, sel: Selection, today: string, waitMs?: number): Promise<{ tables: InsightTable[]; view: Record<string, unknown>; asOf?: number }> {
     switch (page) {
       case 'funnel': {
-        const f = await service.funnel(basics, sel);
+        const f = await service.funnel(basics, sel, waitMs);
         const [funnel, activity] = f.tables;
-        return { tables: f.tables, view: { funnel, activity, chart: tableBars(funnel, [{ key: 'fgcs', name: 'FGCs' }, { key: 'children', name: 'Children' }], 'count') } };
+        return { asOf: f.asOf, tables: f.tables, view: { funnel, activity, chart: tableBars(funnel, [{ key: 'fgcs', name: 'FGCs' }, { key: 'children', name: 'Children' }], 'count') } };
       }
       case 'refusals': {
         const by = isRefusalDimension(str(req.query.by)) ? (str(req.query.by) as (typeof REFUSAL_DIMENSIONS)[number]['key']) : 'stageOffered';
-        const f = await service.refusals(basics, sel, by);
+        const f = await service.refusals(basics, sel, by, waitMs);
         const [declines, notHeld] = f.tables;
         const [decisions] = f.byTables;
         return {
+          asOf: f.asOf,
           tables: [...f.tables, ...f.byTables],
           view: {
             by, dimensions: REFUSAL_DIMENSIONS, declines, notHeld, byTables: f.byTables, extra: { by },
@@ -137,7 +143,7 @@ export function insightRoutes(services: Services): Router {
         const comparisons = await service.comparisons();
         const wanted = Number(str(req.query.comparison));
         const chosen = comparisons.find((c) => c.id === wanted) ?? (str(req.query.comparison) === 'none' ? null : comparisons[0] ?? null);
-        const f = await service.equity(basics, sel, chosen?.id ?? null);
+        const f = await service.equity(basics, sel, chosen?.id ?? null, waitMs);
         const charts = f.tables.map((t, i) => {
           const d = f.dimensions[i];
           const cols = d.compared
@@ -148,40 +154,43 @@ export function insightRoutes(services: Services): Router {
         });
         const anySmall = f.tables.some((t) => t.rows.some((r) => r.warning));
         return {
+          asOf: f.asOf,
           tables: f.tables,
           view: { comparisons, chosen, dimensions: f.dimensions, equityTables: f.tables, charts, anySmall, smallNumber: SMALL_NUMBER, extra: { comparison: chosen ? String(chosen.id) : 'none' }, equityDimensions: EQUITY_DIMENSIONS },
         };
       }
       case 'timeliness': {
-        const f = await service.timeliness(basics, sel);
+        const f = await service.timeliness(basics, sel, waitMs);
         const [overall, consent, conference] = f.tables;
         const months = f.figures.months.map((_, i) => ({ cells: { month: consent.rows[i].cells.month, consent: consent.rows[i].cells.median, conference: conference.rows[i].cells.median } }));
         const chartTable: InsightTable = { id: 'timeliness-by-month', title: 'Median days from referral, by month', columns: consent.columns, rows: months };
         return {
+          asOf: f.asOf,
           tables: f.tables,
           view: { overall, consent, conference, chart: months.length > 1 ? tableLines(chartTable, [{ key: 'consent', name: 'To consent' }, { key: 'conference', name: 'To conference' }], 'days', 'Median days') : null },
         };
       }
       case 'outcomes': {
-        const f = await service.outcomes(basics, sel, today);
+        const f = await service.outcomes(basics, sel, today, waitMs);
         const charts = f.tables.map((t) => tableBars(
           { ...t, rows: t.rows.filter((r) => r.cells.heldShare !== null || r.cells.notHeldShare !== null) },
           [{ key: 'heldShare', name: 'FGC held' }, { key: 'notHeldShare', name: 'No FGC held' }], 'percent', { skipZero: true, title: `${t.title}: shares of the children with it recorded` }));
-        return { tables: f.tables, view: { ...f, charts, dueShown: DUE_SHOWN } };
+        return { asOf: f.asOf, tables: f.tables, view: { ...f, charts, dueShown: DUE_SHOWN } };
       }
       case 'plans': {
-        const f = await service.plans(basics, sel);
+        const f = await service.plans(basics, sel, waitMs);
         const [agreed, content, sent] = f.tables;
         return {
+          asOf: f.asOf,
           tables: f.tables,
           view: { ...f, agreedTable: agreed, contentTable: content, sentTable: sent, withinDays: SENT_WITHIN_WORKING_DAYS,
             charts: { content: tableBars(content, [{ key: 'fgcs', name: 'Plans' }], 'count'), sent: tableBars(sent, [{ key: 'fgcs', name: 'Plans' }], 'count') } },
         };
       }
       case 'trends': {
-        const f = await service.trends(basics, sel.filters, today);
+        const f = await service.trends(basics, sel.filters, today, waitMs);
         const [t] = f.tables;
-        return { tables: f.tables, view: { trendTable: t, chart: tableLines(t, [{ key: 'referrals', name: 'Referrals' }, { key: 'conferences', name: 'Initial conferences' }, { key: 'reviews', name: 'Reviews' }], 'count', 'FGCs') } };
+        return { asOf: f.asOf, tables: f.tables, view: { trendTable: t, chart: tableLines(t, [{ key: 'referrals', name: 'Referrals' }, { key: 'conferences', name: 'Initial conferences' }, { key: 'reviews', name: 'Reviews' }], 'count', 'FGCs') } };
       }
     }
   }
@@ -190,7 +199,7 @@ export function insightRoutes(services: Services): Router {
     router.get(p.path, insight, async (req, res) => {
       const { today, basics, selection, locals } = await context(req, p.key);
       if (!selection) return res.status(400).render(`insight/${p.key}`, { ...locals, ready: false });
-      const { view } = await figures(p.key, req, basics, selection, today);
+      const { view } = await figures(p.key, req, basics, selection, today, services.config.insightStaleAfterMs);
       res.render(`insight/${p.key}`, { ...locals, ...view, ready: true });
       warm(basics, selection, today);
     });

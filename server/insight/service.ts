@@ -34,6 +34,11 @@ export interface Basics {
   earliest: string | null;
 }
 
+/** Figures worked out before the latest change to the data carry when they were worked out. */
+export interface Freshness {
+  asOf?: number;
+}
+
 /** Outcomes listed on the page; the download has them all. */
 export const DUE_SHOWN = 100;
 
@@ -188,8 +193,17 @@ export class InsightService {
     });
   }
 
-  private page<T>(name: string, b: Basics, sel: Selection, extra: string, make: () => Promise<T>): Promise<T> {
-    return this.pages.get(`${name}|${selectionKey(sel)}|${extra}`, b.version, make) as Promise<T>;
+  /**
+   * A page's figures for the selection at this data version. With `waitMs` (the pages people
+   * are looking at), figures worked out before the latest change are good enough when the new
+   * ones take longer than that: they come with `asOf`, when they were worked out, and the new
+   * ones are kept for the next ask.
+   */
+  private async page<T extends object>(name: string, b: Basics, sel: Selection, extra: string, make: () => Promise<T>, waitMs?: number): Promise<T & Freshness> {
+    const key = `${name}|${selectionKey(sel)}|${extra}`;
+    if (waitMs === undefined) return (await this.pages.get(key, b.version, make)) as T;
+    const { value, asOf } = await this.pages.getWithin(key, b.version, make, waitMs);
+    return asOf === null ? (value as T) : { ...(value as T), asOf };
   }
 
   /** Whether a page's figures for a selection are cached (worked out, or being worked out) for this data version. */
@@ -197,63 +211,63 @@ export class InsightService {
     return this.pages.peek(`${name}|${selectionKey(sel)}|${extra}`, version) !== undefined;
   }
 
-  funnel(b: Basics, sel: Selection) {
+  funnel(b: Basics, sel: Selection, waitMs?: number) {
     return this.page('funnel', b, sel, '', async () => {
       const { steps, activity } = await funnelCounts(this.db, sel.period, sel.filters);
       return { steps, tables: [funnelTable(steps), activityTable(activity)] };
-    });
+    }, waitMs);
   }
 
-  refusals(b: Basics, sel: Selection, by: RefusalDimension) {
+  refusals(b: Basics, sel: Selection, by: RefusalDimension, waitMs?: number) {
     return this.page('refusals', b, sel, by, async () => {
       const f = refusalFigures(await this.caseData(b, sel, by === 'stageOffered' ? 'refusals' : 'all'), sel.period, by);
       return { tables: f.tables, byTables: f.byTables };
-    });
+    }, waitMs);
   }
 
   async comparisons(): Promise<ComparisonSummary[]> {
     return listComparisons(this.db);
   }
 
-  equity(b: Basics, sel: Selection, comparisonId: number | null) {
+  equity(b: Basics, sel: Selection, comparisonId: number | null, waitMs?: number) {
     return this.page('equity', b, sel, String(comparisonId), async (): Promise<{ dimensions: EquityDimension[]; tables: InsightTable[] }> => {
       const [data, comparison] = await Promise.all([this.caseData(b, sel, 'equity'), comparisonId ? getComparison(this.db, comparisonId) : null]);
       const dimensions = equityFigures(countPeriod(data, sel.period), comparison?.data ?? null);
       return { dimensions, tables: dimensions.map(equityTable) };
-    });
+    }, waitMs);
   }
 
-  timeliness(b: Basics, sel: Selection) {
+  timeliness(b: Basics, sel: Selection, waitMs?: number) {
     return this.page('timeliness', b, sel, '', async (): Promise<{ figures: TimelinessFigures; tables: InsightTable[] }> => {
       const t = timelinessFigures(await this.caseData(b, sel, 'timeliness'), sel.period);
       return { figures: t.figures, tables: t.tables };
-    });
+    }, waitMs);
   }
 
-  outcomes(b: Basics, sel: Selection, today: string) {
+  outcomes(b: Basics, sel: Selection, today: string, waitMs?: number) {
     return this.page('outcomes', b, sel, today, async () => {
       const [o, due] = await Promise.all([
         this.caseData(b, sel, 'outcomes').then((data) => outcomeFigures(data, sel.period, today)),
         this.dueSummary(sel.filters, today),
       ]);
       return { heldChildren: o.held.children, notHeldChildren: o.notHeld.children, tables: o.tables, due };
-    });
+    }, waitMs);
   }
 
-  plans(b: Basics, sel: Selection) {
+  plans(b: Basics, sel: Selection, waitMs?: number) {
     return this.page('plans', b, sel, '', async () => {
       const p = planFigures(await this.caseData(b, sel, 'plans'), sel.period);
       return { held: p.held, agreed: p.agreed, sent: p.sent, tables: p.tables };
-    });
+    }, waitMs);
   }
 
-  trends(b: Basics, filters: Filters, today: string) {
+  trends(b: Basics, filters: Filters, today: string, waitMs?: number) {
     const range = trendRange(today);
     const sel = { period: { from: range.from, to: range.to, label: 'last 24 months', kind: 'dates' as const }, filters };
     return this.page('trends', b, sel, today, async (): Promise<{ trend: TrendMonth[]; tables: InsightTable[] }> => {
       const trend = await trendCounts(this.db, range, filters);
       return { trend, tables: [trendTable(trend)] };
-    });
+    }, waitMs);
   }
 
   /**
