@@ -112,6 +112,35 @@ describe('pages that load only what they count', () => {
   });
 });
 
+describe('a quarter or a stage or source of a year already loaded', () => {
+  it('is counted from the loaded year, with no query, and gives the figures of loading it', async () => {
+    await generated();
+    const s = new InsightService(db);
+    const b = await s.basicsNow();
+    for (const year of [2023, 2024]) {
+      const narrower = [
+        ...[1, 2, 3, 4].map((q) => ({ period: quarterPeriod(year, q), filters: NO_FILTERS })),
+        ...FILTERS.slice(1).map((filters) => ({ period: yearPeriod(year), filters })),
+        { period: quarterPeriod(year, 3), filters: { ...NO_FILTERS, stage: 'CP', source: 'SCHOOL' } },
+      ];
+      const pages = async (sel: { period: ReturnType<typeof yearPeriod>; filters: Filters }) =>
+        [await s.timeliness(b, sel), await s.plans(b, sel), await s.refusals(b, sel, 'stageOffered'), await s.refusals(b, sel, 'ageBand'), await s.equity(b, sel, null)];
+      for (const sel of narrower) {
+        s.clear();
+        const own = await pages(sel);
+        s.clear();
+        await s.warm(b, { period: yearPeriod(year), filters: NO_FILTERS }, TODAY);
+        let queries = 0;
+        const count = () => queries++;
+        db.on('query', count);
+        const narrowed = await pages(sel).finally(() => db.off('query', count));
+        expect(queries, `${sel.period.label} ${JSON.stringify(sel.filters)}`).toBe(0);
+        expect(narrowed, `${sel.period.label} ${JSON.stringify(sel.filters)}`).toEqual(own);
+      }
+    }
+  });
+});
+
 /** A small deterministic random number generator (mulberry32), so a failing world can be found again. */
 function random(seed: number) {
   let a = seed >>> 0;

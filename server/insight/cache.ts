@@ -78,6 +78,11 @@ export class LruCache<V> {
     return hit && hit.version === version ? hit.value : undefined;
   }
 
+  /** Whether anything (of any version) is kept for this key. */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   clear(): void {
     this.entries.clear();
   }

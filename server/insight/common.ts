@@ -4,6 +4,8 @@ import { computeReturn, type AnnualReturn, type CodeLists } from '../annual-retu
 import type { Child, Referral } from '../cases/types.js';
 import { financialYearOf } from './period.js';
 import { survivorResolver } from './people.js';
+import { NR } from '../annual-return/breakdowns.js';
+import type { Filters } from './filters.js';
 
 export interface CaseData {
   referrals: Referral[];
@@ -81,4 +83,17 @@ export function pick(byId: Map<number, Referral>, ids: readonly number[]): Refer
     if (r) out.push(r);
   }
   return out;
+}
+
+/** A referral's code matches a filter value as applyFilters (data.ts) matches it in the database: NR is blank or missing. */
+function matches(value: string | null, wanted: string): boolean {
+  if (!wanted) return true;
+  if (wanted === NR) return value === null || value === '';
+  return value === wanted;
+}
+
+/** The case data of the referrals passing the stage and source filters (not the team filter: that needs the coordinators' teams). */
+export function narrowCases(data: CaseData, filters: Pick<Filters, 'stage' | 'source'>): CaseData {
+  const referrals = data.referrals.filter((r) => matches(r.stage_offered, filters.stage) && matches(r.referral_source, filters.source));
+  return { referrals, children: data.children, codes: data.codes };
 }

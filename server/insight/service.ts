@@ -5,10 +5,10 @@
 import type { Knex } from 'knex';
 import { loadCodeLists, type CodeLists } from '../codes/code-lists.js';
 import { addMonths, todayIso } from '../common/dates.js';
-import { countPeriod, type CaseData } from './common.js';
+import { countPeriod, narrowCases, type CaseData, type Range } from './common.js';
 import { LruCache, dataVersion } from './cache.js';
 import { applyFilters, earliestReferralDate, loadInsightCases, loadTeams, type Needs } from './data.js';
-import { filterOptions, type FilterOptions, type Filters } from './filters.js';
+import { filterOptions, noFilters, type FilterOptions, type Filters } from './filters.js';
 import { parsePeriod, type Period } from './period.js';
 import { activityTable, funnelTable } from './funnel.js';
 import { funnelCounts } from './funnel-counts.js';
@@ -109,6 +109,8 @@ export function insightService(db: Knex): InsightService {
 
 export class InsightService {
   private readonly data = new LruCache<CaseData>(8);
+  /** the full sets of case data loaded with no filters: data key -> period */
+  private readonly fullSets = new Map<string, Range>();
   private readonly warmed = new Map<string, Promise<void>>();
   private readonly pages = new LruCache<unknown>(100);
   private readonly basics = new LruCache<Omit<Basics, 'version'>>(1);
@@ -121,6 +123,7 @@ export class InsightService {
   /** Forgets every cached figure (the benchmark measures the pages from nothing with it). */
   clear(): void {
     this.data.clear();
+    this.fullSets.clear();
     this.pages.clear();
     this.basics.clear();
     this.warmed.clear();
@@ -183,14 +186,38 @@ export class InsightService {
     return { version, ...b };
   }
 
-  /** The selection's case data for a page: the full set if it is loaded (or being loaded), else what the page needs. */
+  /**
+   * The selection's case data for a page: the full set if it is loaded (or being loaded); else
+   * the referrals passing the filters among a full set loaded for a period containing this one
+   * with no filters (so a quarter, or a stage or source, is counted without loading anything);
+   * else what the page needs.
+   */
   private caseData(b: Basics, sel: Selection, spec: Spec): Promise<CaseData> {
-    const key = (s: Spec) => `${selectionKey(sel)}|${s}`;
+    const key = (s: Spec | 'narrowed') => `${selectionKey(sel)}|${s}`;
+    if (this.data.peek(key('all'), b.version) === undefined) {
+      const wider = this.widerFullSet(b.version, sel);
+      if (wider) return this.data.get(key('narrowed'), b.version, async () => narrowCases(await wider, sel.filters));
+    }
     const use: Spec = this.data.peek(key('all'), b.version) !== undefined ? 'all' : spec;
     return this.data.get(key(use), b.version, async () => {
       const cases = await loadInsightCases(this.db, sel.period, sel.filters, SPECS[use]);
+      if (use === 'all' && noFilters(sel.filters)) this.fullSets.set(key(use), sel.period);
       return { ...cases, codes: b.codes };
     });
+  }
+
+  /** A full set of case data for this data version, with no filters, for a period containing the selection's (not for a team filter). */
+  private widerFullSet(version: string, sel: Selection): CaseData | Promise<CaseData> | undefined {
+    if (sel.filters.team) return undefined;
+    for (const [key, period] of this.fullSets) {
+      const data = this.data.peek(key, version);
+      if (data === undefined) {
+        if (!this.data.has(key)) this.fullSets.delete(key);
+        continue;
+      }
+      if (period.from <= sel.period.from && sel.period.to <= period.to) return data;
+    }
+    return undefined;
   }
 
   /**
