@@ -19,7 +19,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIGN_IN_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
-  INSIGHT_STALE_AFTER_MS: z.coerce.number().int().min(0).max(60_000).default(250),
+  INSIGHT_STALE_AFTER_MS: z.coerce.number().int().min(0).max(60_000).default(150),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -33,10 +33,27 @@ describe('the insight cache', () => {
     expect((await c.getWithin('a', 'v2', async () => 'made twice', 20)).value).toBe('old');
     release();
     expect(await c.getWithin('a', 'v2', async () => 'made twice', 20)).toEqual({ value: 'new', asOf: null });
-    // quick enough: the new value, not the old one
-    expect(await c.getWithin('a', 'v3', async () => 'quick', 1000)).toEqual({ value: 'quick', asOf: null });
     // nothing worked out before: waits for it however long it takes
     expect(await c.getWithin('b', 'v1', () => new Promise((r) => setTimeout(() => r('b'), 40)), 5)).toEqual({ value: 'b', asOf: null });
+  });
+
+  it('waits for a new value when the last took no longer than the wait, and gives the old one at once when it took longer', async () => {
+    const c = new LruCache<string>(2);
+    const after = (ms: number, value: string) => () => new Promise<string>((r) => setTimeout(() => r(value), ms));
+    await c.getWithin('a', 'v1', async () => 'quick', 1000);
+    // the last took ~0 ms: worth waiting for
+    expect(await c.getWithin('a', 'v2', after(30, 'new'), 1000)).toEqual({ value: 'new', asOf: null });
+    // the last took ~30 ms, longer than 10: the old one at once, and the new one is not even started yet
+    let started = false;
+    const t0 = performance.now();
+    const r = await c.getWithin('a', 'v3', () => { started = true; return after(5, 'newer')(); }, 10);
+    expect(r.value).toBe('new');
+    expect(r.asOf).not.toBeNull();
+    expect(started).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(10);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(started).toBe(true);
+    expect(await c.getWithin('a', 'v3', after(1, 'never'), 10)).toEqual({ value: 'newer', asOf: null });
   });
 
   it('drops the least recently used', async () => {

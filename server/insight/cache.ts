@@ -10,8 +10,8 @@ const LATE = Symbol('late');
 interface Entry<V> {
   version: string;
   value: V | Promise<V>;
-  /** the last value worked out for the key (this or an earlier version) and when */
-  last?: { value: V; at: number };
+  /** the last value worked out for the key (this or an earlier version), when, and how long it took */
+  last?: { value: V; at: number; tookMs: number };
 }
 
 export class LruCache<V> {
@@ -27,6 +27,7 @@ export class LruCache<V> {
       this.entries.set(key, hit);
       return hit.value;
     }
+    const started = performance.now();
     const pending = make();
     this.entries.delete(key);
     this.entries.set(key, { version, value: pending, last: hit?.last });
@@ -36,7 +37,7 @@ export class LruCache<V> {
       const now = this.entries.get(key);
       if (now && now.value === pending) {
         now.value = value;
-        now.last = { value, at: Date.now() };
+        now.last = { value, at: Date.now(), tookMs: performance.now() - started };
       }
       return value;
     } catch (e) {
@@ -46,20 +47,24 @@ export class LruCache<V> {
   }
 
   /**
-   * As get, but when the value for this version is not ready within `waitMs` and an earlier
-   * one is known, that one, with when it was worked out (`asOf`); the new value is still made
-   * and kept for the next ask. `asOf` is null for a value of this version.
+   * As get, but when an earlier value is known and the new one is not ready within `waitMs`,
+   * the earlier one, with when it was worked out (`asOf`); the new value is still made and kept
+   * for the next ask. When the last value took longer than `waitMs` to make, the earlier one is
+   * given at once and the new one is started only after (on SQLite a query holds the event loop
+   * while it runs, so a timer could not cut the wait short). `asOf` is null for a value of this version.
    */
   async getWithin(key: string, version: string, make: () => Promise<V>, waitMs: number): Promise<{ value: V; asOf: number | null }> {
     const hit = this.entries.get(key);
     const last = hit?.last;
     const ready = hit !== undefined && hit.version === version && !(hit.value instanceof Promise);
-    const fresh = this.get(key, version, make);
-    if (!last || ready) return { value: await fresh, asOf: null };
-    if (waitMs <= 0) {
-      fresh.catch(() => undefined); // a failure shows on the next ask
-      return { value: last.value, asOf: last.at };
+    if (!last || ready) return { value: await this.get(key, version, make), asOf: null };
+    const stale = { value: last.value, asOf: last.at };
+    if (last.tookMs > waitMs) {
+      const later = () => new Promise<void>((resolve) => setImmediate(resolve)).then(make);
+      this.get(key, version, later).catch(() => undefined); // a failure shows on the next ask
+      return stale;
     }
+    const fresh = this.get(key, version, make);
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), waitMs)));
     try {
@@ -69,7 +74,7 @@ export class LruCache<V> {
       clearTimeout(timer);
     }
     fresh.catch(() => undefined); // a failure shows on the next ask
-    return { value: last.value, asOf: last.at };
+    return stale;
   }
 
   /** The value (or the value being made) for this key and version, if there is one; does not count as a use. */
