@@ -56,10 +56,15 @@ export async function funnelCounts(db: Knex, period: Range, filters: Filters): P
     return Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), Number(v ?? 0)]));
   };
   const [f, c, v] = await Promise.all([
-    one(`select\n  ${sums(fgcs, (when) => `sum(case when ${when} then 1 else 0 end)`)}\nfrom :referrals as r`),
-    one(`select\n  ${sums(children, (when) => `count(distinct case when ${when} then ${person} end)`)}
-from :referrals as r join referral_children rc on rc.referral_id = r.id ${mergeJoin}
-where ${within('r.referral_date', 'p')} or ${within('r.consent_date', 'p')} or ${within('r.initial_fgc_date', 'p')}`),
+    // every population has a date in the period: only those referrals are counted
+    one(`select\n  ${sums(fgcs, (when) => `sum(case when ${when} then 1 else 0 end)`)}\nfrom :referrals as r
+where ${['referral_date', 'offer_date', 'consent_date', 'initial_fgc_date', 'closure_date'].map((c) => within(`r.${c}`, 'p')).join(' or ')}`),
+    // each person once (one grouping), with whether any of their referrals is in each population
+    one(`select\n  ${Object.keys(children).map((k) => `sum(${k}) as ${k}`).join(', ')}
+from (select ${sums(children, (when) => `max(case when ${when} then 1 else 0 end)`)}
+  from :referrals as r join referral_children rc on rc.referral_id = r.id ${mergeJoin}
+  where ${within('r.referral_date', 'p')} or ${within('r.consent_date', 'p')} or ${within('r.initial_fgc_date', 'p')}
+  group by ${person}) as people`),
     one(`select count(distinct case when ${within('v.review_date', 'p')} then v.referral_id end) as fgcs,
   count(distinct case when ${within('v.review_date', 'p')} then cast(v.referral_id as text) || ':' || v.review_date end) as meetings,
   count(distinct case when ${cohort} and ${within('v.review_date', 'all')} then v.referral_id end) as c_reviews
