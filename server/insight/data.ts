@@ -18,6 +18,8 @@ export interface Needs {
   characteristics?: boolean;
   /** the children on each referral (legal status); implied by characteristics and outcomes */
   referralChildren?: boolean;
+  /** the children of only these referrals (the others have none loaded) */
+  childrenOnlyOf?: (referral: Referral, range: { from: string; to: string }) => boolean;
   /** outcome columns on each child's referral row */
   outcomes?: boolean;
   reviews?: boolean;
@@ -122,10 +124,12 @@ export async function loadInsightCases(db: Knex, range: { from: string; to: stri
   const ids = referrals.map((r) => r.id);
 
   const wantLinks = needs.referralChildren || needs.characteristics || needs.outcomes;
+  const only = needs.childrenOnlyOf;
+  const linkIds = only ? referrals.filter((r) => only(r, range)).map((r) => r.id) : ids;
   const linkColumns = ['referral_id', 'child_id', 'legal_status'];
   if (needs.outcomes) linkColumns.push('outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living');
   const [links, reviews, content] = await Promise.all([
-    wantLinks ? selectArrays(db, inIds(db, db('referral_children').select(linkColumns), 'referral_id', ids)) : [],
+    wantLinks ? selectArrays(db, inIds(db, db('referral_children').select(linkColumns), 'referral_id', linkIds)) : [],
     needs.reviews ? selectArrays(db, inIds(db, db('review_conferences').select('referral_id', 'review_date'), 'referral_id', ids).orderBy('review_date')) : [],
     needs.planContent ? selectArrays(db, inIds(db, db('referral_plan_content').select('referral_id', 'code'), 'referral_id', ids)) : [],
   ]);

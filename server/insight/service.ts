@@ -4,7 +4,8 @@
 // out again in the background (warm, watch) so that people rarely wait for them.
 import type { Knex } from 'knex';
 import { loadCodeLists, type CodeLists } from '../codes/code-lists.js';
-import { addMonths, todayIso } from '../common/dates.js';
+import { addMonths, inRange, todayIso } from '../common/dates.js';
+import type { Referral } from '../cases/types.js';
 import { countPeriod, narrowCases, type CaseData, type Range } from './common.js';
 import { LruCache, dataVersion } from './cache.js';
 import { applyFilters, earliestReferralDate, loadInsightCases, loadTeams, type Needs } from './data.js';
@@ -68,9 +69,12 @@ const SPECS = {
     activeBy: ['initial_fgc_date', 'closed_without_conference'], outcomes: true,
     referralColumns: ['id', 'referral_ref', 'family_id', 'referral_date', 'initial_fgc_date', 'closure_date'],
   },
-  /** why FGCs do not happen, by stage offered: referrals, consent decisions and closures without a conference in the period, their children (no characteristics) */
+  /**
+   * why FGCs do not happen, by stage offered: referrals, consent decisions and closures without
+   * a conference in the period, and the children of those declined or closed (no characteristics)
+   */
   refusals: {
-    activeBy: ['referral_date', 'consent_date', 'closed_without_conference'], referralChildren: true,
+    activeBy: ['referral_date', 'consent_date', 'closed_without_conference'], referralChildren: true, childrenOnlyOf: declinedOrNotHeld,
     referralColumns: ['id', 'referral_date', 'stage_offered', 'consent_decision', 'consent_date', 'decline_reason', 'consent_withdrawn_date', 'initial_fgc_date', 'fgc_not_held_reason', 'closure_date'],
   },
   /** equity: children referred, consented and conferenced in the period, with their characteristics */
@@ -82,6 +86,12 @@ const SPECS = {
   all: { characteristics: true, outcomes: true, reviews: true, planContent: true },
 } satisfies Record<string, Needs>;
 type Spec = keyof typeof SPECS;
+
+/** Declined (or no response) or closed without a conference in the range, as computeReturn counts them: the FGCs whose children the refusal reasons count. */
+function declinedOrNotHeld(r: Referral, range: { from: string; to: string }): boolean {
+  const declined = inRange(r.consent_date, range) && (r.consent_decision === 'DECLINED' || r.consent_decision === 'NORESP');
+  return declined || (!r.initial_fgc_date && inRange(r.closure_date, range));
+}
 
 /** How long a selection someone looked at is worked out again after each change, and the least pause between two such runs. */
 export const KEEP_WARM_MS = 8 * 60 * 60 * 1000;
