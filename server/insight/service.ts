@@ -285,7 +285,8 @@ export class InsightService {
     return this.page('outcomes', b, sel, today, async () => {
       const [o, due] = await Promise.all([
         this.caseData(b, sel, 'outcomes').then((data) => outcomeFigures(data, sel.period, today)),
-        this.dueSummary(sel.filters, today),
+        // the same for every period: kept by filters and day
+        this.pages.get(`due|${filterKey(sel.filters)}|${today}`, b.version, () => this.dueSummary(sel.filters, today)) as ReturnType<InsightService['dueSummary']>,
       ]);
       return { heldChildren: o.held.children, notHeldChildren: o.notHeld.children, tables: o.tables, due };
     }, waitMs);
