@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { loadCodeLists } from '../codes/code-lists.js';
 import type { CodeLists } from '../codes/code-lists.js';
-import { nextTurn } from '../common/next-turn.js';
+import { pacer } from '../common/next-turn.js';
 import type { ImportSummary } from './apply.js';
 import { applyInParts } from './parts.js';
 import { InterchangeReadError, readHeaderAndRows } from './read.js';
@@ -34,20 +34,21 @@ const emptySummary = (): ImportSummary => ({
   referrals: { create: 0, update: 0, unchanged: 0 },
 });
 
-const YIELD_EVERY = 2000;
-
-/** Reads and checks the file a row at a time (its rows are not all held at once), letting other requests in now and then. */
+/**
+ * Reads and checks the file a row at a time (its rows are not all held at once), letting
+ * other requests in every few milliseconds.
+ */
 async function checkFile(content: Buffer | string, filename: string, codes: CodeLists): Promise<InterchangePlan> {
   let checker: InterchangeChecker | null = null;
-  let n = 0;
+  const pace = pacer();
   for await (const r of readHeaderAndRows(content, filename)) {
     if ('header' in r) checker = interchangeChecker(r.header, codes);
     else {
       checker!.add(r.cells, r.row);
-      if (++n % YIELD_EVERY === 0) await nextTurn();
+      if (pace.due()) await pace.pause();
     }
   }
-  return checker!.finish();
+  return checker!.finishInTurns(pace);
 }
 
 /**

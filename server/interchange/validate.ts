@@ -1,5 +1,6 @@
 import type { CodeLists } from '../codes/code-lists.js';
 import { parseDate } from '../common/dates.js';
+import { pacer, type Pacer } from '../common/next-turn.js';
 import { stageOrderProblems, type StageFacts } from '../cases/stage-rules.js';
 import type { Referral } from '../cases/types.js';
 import { CODE_LIST_NAMES } from '../../db/seed/code-lists.js';
@@ -264,6 +265,8 @@ export interface InterchangeChecker {
   add(cells: string[], row: number): void;
   /** every problem, and (when there are none) what the rows describe */
   finish(): InterchangePlan;
+  /** finish, letting other requests in now and then (a large file's referrals take a while) */
+  finishInTurns(pace?: Pacer): Promise<InterchangePlan>;
 }
 
 /**
@@ -407,13 +410,16 @@ export function interchangeChecker(header: string[], codes: CodeLists): Intercha
     ref.planned.children.push({ child_ref: childRef, row, fields });
   }
 
-  function finish(): InterchangePlan {
+  /** The plan, built a record at a time: it yields (nothing) every so often, so a caller may pause between. */
+  function* finishing(): Generator<void, InterchangePlan> {
     for (const f of families.values()) plan.families.push(f);
     families.clear();
+    let n = 0;
     for (const c of children.values()) {
       c.planned.fields = fieldsFrom(childFields, c.vals) as PlannedChild['fields'];
       if (has.has('disability')) c.planned.disabilities = arrayOr(c.vals[at('disability') - CHILD_SPAN.from]);
       plan.children.push(c.planned);
+      if (++n % 256 === 0) yield;
     }
     children.clear();
     for (const r of referrals.values()) {
@@ -424,13 +430,31 @@ export function interchangeChecker(header: string[], codes: CodeLists): Intercha
       if (has.has('review_fgc_dates')) p.review_dates = arrayOr(r.vals[at('review_fgc_dates')]);
       if (!r.invalid) problems.push(...referralStageProblems(p));
       plan.referrals.push(p);
+      if (++n % 256 === 0) yield;
     }
     referrals.clear();
     problems.sort((a, b) => a.row - b.row || columnIndex(a.column) - columnIndex(b.column));
     return plan;
   }
 
-  return { add, finish };
+  function finish(): InterchangePlan {
+    const steps = finishing();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+    }
+  }
+
+  async function finishInTurns(pace = pacer()): Promise<InterchangePlan> {
+    const steps = finishing();
+    for (;;) {
+      const step = steps.next();
+      if (step.done) return step.value;
+      await pace.maybe();
+    }
+  }
+
+  return { add, finish, finishInTurns };
 }
 
 const columnIndex = (c: string) => {

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { Knex } from 'knex';
 import { loadCodeLists } from '../codes/code-lists.js';
 import type { ImportSummary } from '../interchange/apply.js';
@@ -87,12 +88,8 @@ export async function readTrackerFile(content: Buffer, filename = '', onRows?: (
  */
 export function toUtf8(content: Buffer, filename = ''): Buffer {
   if ((content.length >= 4 && (content.readUInt32BE(0) === 0x504b0304 || content.readUInt32BE(0) === 0xd0cf11e0)) || /\.xlsx$/i.test(filename)) return content;
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(content);
-    return content;
-  } catch {
-    return Buffer.from(new TextDecoder('windows-1252').decode(content), 'utf8');
-  }
+  if (isUtf8(content)) return content; // checked without decoding: a large file took a third of a second
+  return Buffer.from(new TextDecoder('windows-1252').decode(content), 'utf8');
 }
 
 /** Where the headings are: as chosen, as the mapping remembers, or wherever the mapping's headings are found. */

@@ -1,6 +1,6 @@
 import { InterchangeReadError, detectFormat, readRows, type FileFormat } from '../interchange/read.js';
 import { collectMerges, entryStream, readXlsxFast, zipEntries, type CellRange } from '../interchange/xlsx.js';
-import { nextTurn } from '../common/next-turn.js';
+import { pacer } from '../common/next-turn.js';
 
 // Reads a tracker spreadsheet (CSV, or the first sheet of an .xlsx workbook) into rows of
 // text by sheet position, plus the workbook's merged cells. A merged range's value is
@@ -24,27 +24,31 @@ export interface ReadProgress {
   rowsRead: number;
 }
 
-const YIELD_EVERY = 2000;
+const PROGRESS_EVERY = 2000;
 
 /**
- * The whole sheet. Yields to the event loop every few thousand rows so other requests are
- * served while a large file is read, and reports how many rows it has read.
+ * The whole sheet. Lets other requests in every few milliseconds, so they are served while
+ * a large file is read, and reports how many rows it has read every few thousand.
  */
 export async function readTracker(content: Buffer, filename = '', onProgress?: (p: ReadProgress) => void | Promise<void>): Promise<TrackerSheet> {
   const format = detectFormat(content, filename);
+  const pace = pacer();
   if (format === 'xlsx') {
     // The lean reader first; the general one for anything it does not handle.
     let fast = null;
     try {
       fast = await readXlsxFast(content, async (rowsRead) => {
         await onProgress?.({ rowsRead });
-        await nextTurn();
+        await pace.maybe();
       });
     } catch {
       fast = null;
     }
     if (fast) {
-      for (const cells of fast.rows) for (let i = 0; i < cells.length; i++) if (cells[i].includes('\u00a0')) cells[i] = cells[i].replace(/\u00a0/g, ' ');
+      for (const cells of fast.rows) {
+        for (let i = 0; i < cells.length; i++) if (cells[i].includes('\u00a0')) cells[i] = cells[i].replace(/\u00a0/g, ' ');
+        if (pace.due()) await pace.pause();
+      }
       fillMerges(fast.rows, fast.merges);
       return { format, rows: fast.rows, merges: fast.merges };
     }
@@ -54,10 +58,8 @@ export async function readTracker(content: Buffer, filename = '', onProgress?: (
   for await (const { row, cells } of readRows(content, filename)) {
     while (rows.length < row - 1) rows.push([]);
     rows.push(cells.map((c) => c.replace(/\u00a0/g, ' ')));
-    if (++n % YIELD_EVERY === 0) {
-      await onProgress?.({ rowsRead: rows.length });
-      await nextTurn();
-    }
+    if (++n % PROGRESS_EVERY === 0) await onProgress?.({ rowsRead: rows.length });
+    if (pace.due()) await pace.pause();
   }
   await onProgress?.({ rowsRead: rows.length });
   const merges = format === 'xlsx' ? await readMerges(content) : [];

@@ -5,7 +5,7 @@ import { interchangeChecker, type InterchangeChecker, type InterchangePlan, type
 import { parseFreeDate } from './dates.js';
 import type { TrackerColumn, TrackerHeader } from './header.js';
 import { isPlaceholder, needsValues, sourcesOf, splitCodes, valueKey, valueResolver, type TrackerMapping, type ValueResolver } from './mapping.js';
-import { nextTurn } from '../common/next-turn.js';
+import { pacer } from '../common/next-turn.js';
 
 // Turns a tracker's rows into interchange rows through a mapping: values converted to
 // what the interchange file takes (dates to YYYY-MM-DD, labels to codes, yes/no to Y/N),
@@ -51,7 +51,7 @@ export interface TransformResult {
 
 const REFERENCE_COLUMNS = ['referral_ref', 'family_ref', 'child_ref'];
 const TOTALS = /^(grand\s+)?totals?\b|^sum\b|^count\b|^notes?\b|^average\b/i;
-const YIELD_EVERY = 2000;
+const PROGRESS_EVERY = 2000;
 const SKIPPED_KEPT = 500;
 
 const quote = (s: string) => `"${s.length > 60 ? `${s.slice(0, 57)}...` : s}"`;
@@ -115,7 +115,7 @@ const rowText = (cells: string[]) => {
 
 /**
  * The tracker's data rows as an interchange table, with problems and the rows skipped.
- * Yields to the event loop every few thousand rows; `onRow` hears how many rows are done.
+ * Lets other requests in every few milliseconds; `onRows` hears how many rows are done every few thousand.
  */
 export async function toInterchange(
   rows: string[][],
@@ -153,7 +153,7 @@ export async function checkTracker(
     checker = c;
     return (cells, row) => cells && c.add(cells, row);
   });
-  return { ...rest, plan: checker!.finish() };
+  return { ...rest, plan: await checker!.finishInTurns() };
 }
 
 /** Hears each row below the headings: its interchange cells, or null for a blank or skipped row. */
@@ -209,12 +209,11 @@ async function convertRows(
     skippedCount += 1;
     if (skipped.length < SKIPPED_KEPT) skipped.push({ row, text: rowText(cells), reason });
   };
+  const pace = pacer();
   for (let r = header.row + 1; r <= rows.length; r++) {
     const cells = rows[r - 1] ?? [];
-    if ((r - header.row) % YIELD_EVERY === 0) {
-      await onRows?.(r - header.row);
-      await nextTurn();
-    }
+    if ((r - header.row) % PROGRESS_EVERY === 0) await onRows?.(r - header.row);
+    if (pace.due()) await pace.pause();
     if (!cells.length || cells.every((c) => !c || !c.trim())) {
       emit(null, r);
       continue;
