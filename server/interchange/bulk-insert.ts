@@ -1,13 +1,14 @@
 import type { Knex } from 'knex';
 import { eachAuditRow, type AuditContext, type AuditValue } from '../audit/audit.js';
-import { isPostgres } from '../../db/connection.js';
+import { isPostgres, longWritePace } from '../../db/connection.js';
 
 // Inserting the tens of thousands of records and hundreds of thousands of audit rows of a
 // large import: in few statements, several times faster than the query builder, and with
 // rows kept flat (one array of values, row after row) rather than as an object each, which
 // at that scale is most of the import's memory. PostgreSQL: one JSON parameter per 5,000
 // rows, mapped onto the table's column types by json_populate_recordset. SQLite: multi-row
-// VALUES, up to 100 rows a statement, prepared once on the transaction's own connection.
+// VALUES, up to 100 rows a statement, prepared once on the transaction's own connection,
+// letting other requests in every few milliseconds.
 
 type Row = Record<string, any>;
 
@@ -58,6 +59,8 @@ export async function insertValues(
     const stmt = n === perStatement ? full : conn.prepare(sqlFor(n));
     if (returning.length) for (const row of stmt.all(params)) out.push(row);
     else stmt.run(params);
+    // Each statement runs synchronously: other requests come in between (see longWriteTransaction).
+    if (longWritePace.due()) await longWritePace.pause();
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { auditEvent } from '../audit/audit.js';
+import { longWriteTransaction } from '../../db/connection.js';
 import { nextTurn } from '../common/next-turn.js';
 import { applyPlan, describeImport, type ApplyResult, type ImportSummary } from './apply.js';
 import type { InterchangePlan, Problem } from './validate.js';
@@ -11,6 +12,8 @@ import type { InterchangePlan, Problem } from './validate.js';
 // The file is still imported all or nothing: every part is applied inside one outer
 // transaction (each part's own transaction becomes a savepoint), a problem in any part
 // rolls all of them back, and the import is audited once, with the whole file's summary.
+// That transaction is a long write (db/connection.ts): on a connection of its own, so
+// other users' pages are served while it runs.
 
 /**
  * Rows per part. Smaller parts keep less at once and let it go sooner: a part's working
@@ -112,8 +115,8 @@ export async function applyInParts(db: Knex, plan: InterchangePlan, opts: PartsO
       for (const p of r.problems) problems.set(`${p.row}|${p.column}|${p.message}`, p);
       if (r.problems.length) failed = true;
       if (r.applied) applied = true;
-      // A check lets other requests in between parts (while writing, the import's transaction holds the database anyway).
-      if (!write) await nextTurn();
+      // Other requests come in between parts, reading (on SQLite, saves wait for the import: see longWriteTransaction).
+      await nextTurn();
     }
     return failed;
   };
@@ -122,7 +125,7 @@ export async function applyInParts(db: Knex, plan: InterchangePlan, opts: PartsO
     await run(db, false);
   } else {
     try {
-      await db.transaction(async (trx) => {
+      await longWriteTransaction(db, async (trx) => {
         if (await run(trx, true)) throw new Rollback();
         if (applied) await auditEvent(trx, opts.userId, 'import', 'interchange', describeImport({ ...summary, rows: plan.rowCount }, opts.filename));
       });

@@ -3,6 +3,7 @@ import { ConnectSessionKnexStore } from 'connect-session-knex';
 import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import { isPostgres } from '../../db/connection.js';
+import { writeGateOf } from '../../db/write-gate.js';
 
 // Sessions live in the database so any app process can serve any request.
 export function setUpSession(db: Knex, config: Config) {
@@ -72,6 +73,12 @@ class LazyTouchStore extends ConnectSessionKnexStore {
     this.storedExpiry.delete(sid);
     const next = session?.cookie?.expires ? new Date(session.cookie.expires).getTime() : NaN;
     if (stored !== undefined && next - stored <= TOUCH_STEP_MS) return callback?.();
+    if (writeGateOf(this.knex)?.closed) {
+      // A large import is writing (SQLite: one writer at a time): the page is not held until it
+      // has finished; the expiry is written then.
+      super.touch(sid, session).catch(() => undefined);
+      return callback?.();
+    }
     return super.touch(sid, session, callback);
   }
 
