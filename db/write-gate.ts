@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Knex } from 'knex';
 
 // A long write on SQLite (a large import: seconds) without holding up other users.
@@ -30,6 +31,10 @@ export class WriteGate {
   }
 
   async enter(): Promise<void> {
+    if (this.held && insideLongWrite.getStore() === this) {
+      // It would wait for the long write, which waits for it.
+      throw new Error('A write on the app connection from inside a long write: use the long write’s transaction');
+    }
     while (this.held) await this.held;
     this.active += 1;
   }
@@ -55,13 +60,16 @@ export class WriteGate {
     this.held = new Promise<void>((resolve) => (open = resolve));
     try {
       if (this.active > 0) await new Promise<void>((resolve) => (this.drained = resolve));
-      return await work();
+      return await insideLongWrite.run(this, work);
     } finally {
       this.held = null;
       open();
     }
   }
 }
+
+/** the gate whose long write the running code is part of */
+const insideLongWrite = new AsyncLocalStorage<WriteGate>();
 
 const gates = new WeakMap<object, WriteGate>();
 

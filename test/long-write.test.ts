@@ -93,6 +93,17 @@ describe('longWriteTransaction on SQLite', () => {
     expect(await count('after')).toBe(1);
   });
 
+  it('refuses at once, rather than waiting for itself, a write on the app connection made from inside it', async () => {
+    const { db } = tdb;
+    await expect(longWriteTransaction(db, async (trx) => {
+      await trx('audit_log').insert(event('inside'));
+      await db('audit_log').insert(event('beside')); // should have been trx
+    })).rejects.toThrow(/from inside a long write/);
+    expect([await count('inside'), await count('beside')]).toEqual([0, 0]);
+    await db('audit_log').insert(event('beside'));
+    expect(await count('beside')).toBe(1);
+  });
+
   it('waits (without freezing the process) for another connection’s write lock', async () => {
     const { db } = tdb;
     const Database = (await import('better-sqlite3')).default;

@@ -6,12 +6,13 @@ import type { TrackerSheet } from './read.js';
 
 // Checking (dry run) or importing an uploaded tracker as a job that outlives the request:
 // the request starts it and waits a moment (a small file is done by then); a large one
-// carries on, yielding to the event loop between chunks of rows so other users are
-// served, and records its progress (rows read, rows checked) on its tracker_imports row,
-// which the progress page shows, refreshing itself.
+// carries on, letting other requests in every few milliseconds so other users are served,
+// and records its progress (rows read, rows checked) on its tracker_imports row, which the
+// progress page shows, refreshing itself.
 //
-// On SQLite the database has one connection: progress is written only between the
-// steps, never while the import's own transaction holds it.
+// Progress is not written while the import writes: on SQLite the app's own writes wait for
+// the import's transaction (db/write-gate.ts), so one made from inside it would wait for
+// itself (it is refused). Other users' pages are served meanwhile.
 
 /** Problems kept for the page; the command line lists them all. */
 export const PROBLEMS_KEPT = 1000;
