@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import knexFactory from 'knex';
 import { benchLoad } from './bench-load.js';
+import { benchImportOthers } from './bench-import-others.js';
 
 const { values } = parseArgs({
   options: {
@@ -128,6 +129,7 @@ async function benchTarget(target: Target) {
   if (wanted('import')) {
     await task(target, 'import-prep');
     console.log(`  import of a 50,000-row interchange file into an empty database: ${fmt(await task(target, 'import'))}`);
+    console.log(await benchImportOthers(target));
   }
   if (wanted('tracker')) {
     await task(target, 'tracker-prep');
