@@ -4,6 +4,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { migrationSource } from './migrations/index.js';
 import { cacheStatements } from './statement-cache.js';
+import { prepareMarkedQueries } from './prepared-statements.js';
 import { installWriteGate, writeGateOf } from './write-gate.js';
 import { checkpointAside } from './checkpoint.js';
 import { pacer } from '../server/common/next-turn.js';
@@ -28,7 +29,14 @@ export function createDb(opts: DbOptions): Knex {
     return knexFactory({
       client: 'pg',
       connection: opts.databaseUrl,
-      pool: { min: 0, max: opts.poolMax ?? 10 },
+      pool: {
+        min: 0,
+        max: opts.poolMax ?? 10,
+        afterCreate: (conn: any, done: (err: Error | null, conn: any) => void) => {
+          prepareMarkedQueries(conn);
+          done(null, conn);
+        },
+      },
     });
   }
   const file = opts.sqliteFile ?? 'data/fgc.sqlite';

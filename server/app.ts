@@ -9,6 +9,7 @@ import { setUpCsrf } from './middleware/csrf.js';
 import { setUpErrorHandler, setUpNotFound } from './middleware/errors.js';
 import { setUpStaticAssets } from './middleware/static-assets.js';
 import { setUpViews } from './middleware/views.js';
+import { readMarkersEarly } from './common/change-markers.js';
 import { setUpPassport } from './auth/passport.js';
 import { healthRoutes } from './health.js';
 import { authRoutes } from './auth/routes.js';
@@ -23,22 +24,28 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export function createApp(services: Services) {
   const app = express();
   app.disable('x-powered-by');
+  // Pages are never cached (Cache-Control: no-store, web-security.ts): an ETag would go unused.
+  app.set('etag', false);
   if (services.config.trustProxy) app.set('trust proxy', services.config.trustProxy);
 
   app.use(setUpWebSecurity());
   app.use(healthRoutes(services));
-  app.use(
-    pinoHttp({
-      logger: services.logger,
-      // Query strings can hold a searched child's name: log the path only.
-      serializers: {
-        req: (req) => ({ method: req.method, url: String(req.url).split('?')[0] }),
-        res: (res) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  // A line per request, at info level: at a quieter level it would write nothing, so it is left out.
+  if (services.logger.isLevelEnabled('info')) {
+    app.use(
+      pinoHttp({
+        logger: services.logger,
+        // Query strings can hold a searched child's name: log the path only.
+        serializers: {
+          req: (req) => ({ method: req.method, url: String(req.url).split('?')[0] }),
+          res: (res) => ({ statusCode: res.statusCode }),
+        },
+      }),
+    );
+  }
   app.use(setUpStaticAssets(root));
   setUpViews(app, root);
+  app.use(readMarkersEarly(services.db));
   app.use(setUpSession(services.db, services.config).middleware);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   const passport = setUpPassport(services);

@@ -67,6 +67,50 @@ describe('two app processes on one database', () => {
     expect(row).toMatchObject({ offer_date: '2025-01-12', offered_by: 'A' });
   });
 
+  // Code lists, users and settings are kept in each process's memory (server/common/change-markers.ts):
+  // a change made through one process must show on the other at its next request.
+  it('shows on one process a code list, role, deactivation or setting changed through the other', async () => {
+    const [a, b] = procs;
+    await createUser(tdb.db, { email: 'kept-admin@council.example', name: 'Kept admin', role: 'admin', password: PASSWORD });
+    const userId = await createUser(tdb.db, { email: 'kept-coord@council.example', name: 'Kept coord', role: 'coordinator', password: PASSWORD });
+    const f = await seedFamily(tdb.db, 'PROC-KEPT', [{ first_name: 'Kit', date_of_birth: '2015-02-02', cms_id: 'AB12' }]);
+    const admin = new Browserless();
+    const coord = new Browserless();
+    await signInTo(admin, b.baseUrl, 'kept-admin@council.example');
+    await signInTo(coord, a.baseUrl, 'kept-coord@council.example');
+    const onA = async (path: string) => coord.request(a.baseUrl + path);
+    const adminForm = async (path: string, body: Record<string, string>) => {
+      const res = await admin.form(b.baseUrl + path, { _csrf: await admin.csrf(b.baseUrl + '/admin/settings'), ...body });
+      expect(res.status).toBe(302);
+    };
+
+    // a new code, then retiring it
+    expect(await (await onA('/families/new')).text()).not.toContain('Kept test ethnicity');
+    await adminForm('/admin/code-lists/ethnicity', { code: 'KEPTTEST', label: 'Kept test ethnicity', group: 'Other' });
+    expect(await (await onA('/families/new')).text()).toContain('Kept test ethnicity');
+    await adminForm('/admin/code-lists/ethnicity/KEPTTEST/retire', { retired: 'yes' });
+    expect(await (await onA('/families/new')).text()).not.toContain('Kept test ethnicity');
+
+    // the CMS id format, which the family page checks
+    const familyPage = `/families/${f.familyId}`;
+    expect(await (await onA(familyPage)).text()).not.toContain('not in your council');
+    await adminForm('/admin/settings', { cms_id_pattern: '^[0-9]+$' });
+    expect(await (await onA(familyPage)).text()).toContain('not in your council');
+    await adminForm('/admin/settings', { cms_id_pattern: '' });
+    expect(await (await onA(familyPage)).text()).not.toContain('not in your council');
+
+    // a role without case access, then back, then deactivated
+    expect((await onA('/cases')).status).toBe(200);
+    await adminForm(`/admin/users/${userId}`, { role: 'admin', team: '', active: 'yes' });
+    expect((await onA('/cases')).status).toBe(403);
+    await adminForm(`/admin/users/${userId}`, { role: 'coordinator', team: '', active: 'yes' });
+    expect((await onA('/cases')).status).toBe(200);
+    await adminForm(`/admin/users/${userId}`, { role: 'coordinator', team: '', active: 'no' });
+    const refused = await onA('/cases');
+    expect(refused.status).toBe(302);
+    expect(refused.headers.get('location')).toBe('/sign-in');
+  });
+
   it('shares sign-in rate limits between processes (they live in the database)', async () => {
     const rows = await tdb.db('rate_limits').select('key', 'hits');
     expect(rows.length).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ import * as m006 from './006_tracker_mappings.js';
 import * as m007 from './007_list_and_lookup_indexes.js';
 import * as m008 from './008_children_merged_index.js';
 import * as m009 from './009_children_cms_key_covering_index.js';
+import * as m010 from './010_change_markers.js';
 
 // Migrations are listed here (not discovered on disk) so they run the same under tsx,
 // vitest and any bundler. Append new ones; never edit one that has shipped.
@@ -21,6 +22,7 @@ const migrations: Record<string, Knex.Migration> = {
   '007_list_and_lookup_indexes': m007,
   '008_children_merged_index': m008,
   '009_children_cms_key_covering_index': m009,
+  '010_change_markers': m010,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,8 +1,9 @@
+import type { Request } from 'express';
 import passportModule from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Services } from '../services.js';
 import { useOidcStrategy } from './oidc.js';
-import { findUserById, findUserForSignIn, isLocked, recordFailedSignIn, recordSignIn, type User } from './users.js';
+import { currentUsers, findUserForSignIn, isLocked, recordFailedSignIn, recordSignIn, type User } from './users.js';
 import { verifyPassword } from './passwords.js';
 import { auditEvent } from '../audit/audit.js';
 
@@ -54,10 +55,10 @@ export function setUpPassport({ db, config, oidc }: Services): AppPassport {
   );
   if (oidc) useOidcStrategy(passport, db, oidc.settings, oidc.configuration);
   passport.serializeUser((user, done) => done(null, user.id));
-  passport.deserializeUser(async (id: number, done) => {
+  passport.deserializeUser(async (req: Request, id: number, done: (err: unknown, user?: Express.User | false) => void) => {
     try {
-      const user = await findUserById(db, id);
-      // A deactivated user's open sessions stop working at once.
+      const user = (await currentUsers(db, req)).byId.get(id);
+      // A deactivated user's open sessions stop working at once (the next request anywhere sees the change).
       done(null, user && user.active ? publicUser(user) : false);
     } catch (err) {
       done(err);

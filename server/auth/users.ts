@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Role } from './roles.js';
 import { hashPassword } from './passwords.js';
+import { keptPerRequest } from '../common/change-markers.js';
 
 export interface User {
   id: number;
@@ -34,9 +35,28 @@ export async function listUsers(db: Knex): Promise<User[]> {
   return (await db('users').select(COLUMNS).orderBy([{ column: 'active', order: 'desc' }, 'name'])).map(toUser);
 }
 
-export async function listCoordinators(db: Knex): Promise<Pick<User, 'id' | 'name' | 'team'>[]> {
-  return db('users').select('id', 'name', 'team').where({ active: true }).whereNot({ role: 'admin' }).orderBy('name');
+export interface UserDirectory {
+  /** every user, active or not */
+  byId: ReadonlyMap<number, User>;
+  /** active users who may coordinate an FGC (everyone but administrators), by name */
+  coordinators: readonly Pick<User, 'id' | 'name' | 'team'>[];
 }
+
+async function loadUserDirectory(db: Knex): Promise<UserDirectory> {
+  const users = (await db('users').select(COLUMNS).orderBy(['name', 'id'])).map(toUser);
+  return {
+    byId: new Map(users.map((u) => [u.id, u])),
+    coordinators: users.filter((u) => u.active && u.role !== 'admin').map(({ id, name, team }) => ({ id, name, team })),
+  };
+}
+
+/**
+ * Every user, kept in memory until the users table changes (in any process: see
+ * change-markers.ts), so a request's sign-in check and the coordinators' names need no
+ * query of their own. A change of role, a deactivation or a sign-in changes the table, so
+ * the next request anywhere sees it. Read-only: shared by every request.
+ */
+export const currentUsers: (db: Knex, req: object) => Promise<UserDirectory> = keptPerRequest('users', loadUserDirectory);
 
 export async function countUsers(db: Knex): Promise<number> {
   const r = await db('users').count({ n: '*' }).first();

@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import type { Child } from './types.js';
+import type { Child, Family } from './types.js';
 import { auditChanges, type AuditContext } from '../audit/audit.js';
 import { insertReturningId, nowIso, refFor, updateWithVersion } from './locking.js';
+import { prepared } from '../../db/prepared-statements.js';
 
 export type ChildInput = Omit<Child, 'id' | 'family_id' | 'child_ref' | 'merged_into_id' | 'version'> & { child_ref?: string | null };
 
@@ -10,17 +11,41 @@ const CHILD_COLUMNS = ['id', 'family_id', 'child_ref', 'cms_id', 'first_name', '
 
 const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
 
+/** Children's columns and a disability code per row (a child with several has a row for each), by child id. */
+const withDisabilities = (q: Knex.QueryBuilder) =>
+  q.leftJoin('child_disabilities as d', 'd.child_id', 'c.id').select(...CHILD_COLUMNS.map((c) => `c.${c}`), 'd.code as disability').orderBy(['c.id', 'd.code']);
+
+/** Children from rows of withDisabilities, each with its disabilities gathered; rows with no child are passed over. */
+function childrenOf(rows: Record<string, any>[]): Child[] {
+  const children: Child[] = [];
+  for (const r of rows) {
+    if (r.id === null) continue;
+    let child = children[children.length - 1];
+    if (child?.id !== r.id) {
+      child = Object.fromEntries(CHILD_COLUMNS.map((c) => [c, r[c]])) as unknown as Child;
+      child.disability_self_reported = bool(r.disability_self_reported);
+      child.disabilities = [];
+      children.push(child);
+    }
+    if (r.disability !== null) child.disabilities.push(r.disability);
+  }
+  return children;
+}
+
+/** Children with their disabilities, by id: one query. */
 export async function loadChildren(db: Knex, where: { family_id?: number; ids?: number[] }): Promise<Child[]> {
-  const q = db('children').select(CHILD_COLUMNS).orderBy('id');
-  if (where.family_id !== undefined) q.where({ family_id: where.family_id });
-  if (where.ids) q.whereIn('id', where.ids);
-  const rows = await q;
-  const dis = rows.length
-    ? await db('child_disabilities').select('child_id', 'code').whereIn('child_id', rows.map((r) => r.id)).orderBy('code')
-    : [];
-  const byChild = new Map<number, string[]>();
-  for (const d of dis) (byChild.get(d.child_id) ?? byChild.set(d.child_id, []).get(d.child_id)!).push(d.code);
-  return rows.map((r) => ({ ...r, disability_self_reported: bool(r.disability_self_reported), disabilities: byChild.get(r.id) ?? [] }));
+  const q = prepared(withDisabilities(db('children as c')));
+  if (where.family_id !== undefined) q.where('c.family_id', where.family_id);
+  if (where.ids) q.whereIn('c.id', where.ids);
+  return childrenOf(await q);
+}
+
+/** A family and its children (with their disabilities) in one query, or undefined when there is no such family. */
+export async function loadFamilyWithChildren(db: Knex, familyId: number): Promise<{ family: Family; children: Child[] } | undefined> {
+  const rows = await prepared(withDisabilities(db('families as f').leftJoin('children as c', 'c.family_id', 'f.id'))
+    .select('f.family_ref', 'f.version as family_version').where('f.id', familyId));
+  if (!rows.length) return undefined;
+  return { family: { id: familyId, family_ref: rows[0].family_ref, version: rows[0].family_version }, children: childrenOf(rows) };
 }
 
 export async function loadChild(db: Knex, id: number): Promise<Child | undefined> {

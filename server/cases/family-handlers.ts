@@ -1,12 +1,14 @@
 import type { Request, Response } from 'express';
 import type { Services } from '../services.js';
-import { loadCodeLists, codeLabel } from '../codes/code-lists.js';
+import { currentCodeLists, codeLabel } from '../codes/code-lists.js';
+import { currentUsers } from '../auth/users.js';
+import { currentSettings } from '../admin/settings.js';
 import { todayIso } from '../common/dates.js';
 import { hasErrors, str } from '../common/forms.js';
 import { notFound } from '../middleware/errors.js';
 import { loadHistory } from '../audit/history.js';
 import { parseChildForm } from './child-form.js';
-import { createChild, loadChild, loadChildren, updateChild } from './children-repository.js';
+import { createChild, loadChild, loadFamilyWithChildren, updateChild } from './children-repository.js';
 import { createFamily, familyRefTaken, loadFamily } from './families-repository.js';
 import { loadReferrals } from './referrals-repository.js';
 import { searchCases, PAGE_SIZE } from './case-list.js';
@@ -16,7 +18,8 @@ import { rawFromRecord } from './form-parsing.js';
 import { auditContext, idParam, versionField } from './http.js';
 import { STALE_MESSAGE, StaleRecordError } from './locking.js';
 import type { ChildInput } from './children-repository.js';
-import { checkChild, familyIssues, formErrors, issueLines, recordContext } from '../quality/record-checks.js';
+import { checkChild, datasetIssues, formErrors, issueLines, recordContext } from '../quality/record-checks.js';
+import { familyDataset } from '../quality/report-data.js';
 import { possibleDuplicates } from '../duplicates/candidates.js';
 import { REASON_TEXT } from '../duplicates/matcher.js';
 import type { FormErrors } from '../common/forms.js';
@@ -41,7 +44,7 @@ export function familyHandlers({ db }: Services) {
     const status = (['open', 'closed'].includes(str(req.query.status)) ? str(req.query.status) : '') as 'open' | 'closed' | '';
     const stage = str(req.query.stage).slice(0, 20);
     const page = Math.max(1, Math.min(10_000, Number.parseInt(str(req.query.page), 10) || 1));
-    const codes = await loadCodeLists(db);
+    const codes = await currentCodeLists(db, req);
     const { rows, total } = await searchCases(db, { q, status, stage, page, userId: req.user!.id });
     const referrals = await loadReferrals(db, { ids: rows.map((r) => r.id) });
     const steps = new Map(referrals.map((r) => [r.id, nextStep(r, today())]));
@@ -57,8 +60,8 @@ export function familyHandlers({ db }: Services) {
     res.status(status).render('cases/family-new', { title: 'Add a family', values, errors, codes, fields: CHILD_FIELDS, backLink: '/cases' });
   }
 
-  async function newFamily(_req: Request, res: Response) {
-    renderNewFamily(res, 200, {}, {}, await loadCodeLists(db));
+  async function newFamily(req: Request, res: Response) {
+    renderNewFamily(res, 200, {}, {}, await currentCodeLists(db, req));
   }
 
   /** Rule errors on the child as it would be saved, added to the form's own errors. */
@@ -85,7 +88,7 @@ export function familyHandlers({ db }: Services) {
   }
 
   async function createFamilyPost(req: Request, res: Response) {
-    const codes = await loadCodeLists(db);
+    const codes = await currentCodeLists(db, req);
     const familyRef = str(req.body.family_ref);
     const child = parseChildForm(req.body, codes, today());
     const errors = { ...child.errors };
@@ -105,22 +108,24 @@ export function familyHandlers({ db }: Services) {
 
   async function familyPage(req: Request, res: Response) {
     const id = idParam(req);
-    const family = await loadFamily(db, id);
-    if (!family) throw notFound();
-    const [children, referrals, codes] = await Promise.all([loadChildren(db, { family_id: id }), loadReferrals(db, { family_id: id }), loadCodeLists(db)]);
-    const coordinators = new Map((await db('users').select('id', 'name')).map((u) => [u.id, u.name]));
-    const issues = issueLines(await familyIssues(db, id, today()), children);
+    const [loaded, referrals, codes, users, settings] = await Promise.all([
+      loadFamilyWithChildren(db, id), loadReferrals(db, { family_id: id }), currentCodeLists(db, req), currentUsers(db, req), currentSettings(db, req),
+    ]);
+    if (!loaded) throw notFound();
+    const { family, children } = loaded;
+    // the data-quality issues of the records just loaded (not read again)
+    const issues = issueLines(await datasetIssues(db, familyDataset(family, children, referrals), today(), settings.cms_id_pattern ?? null), children);
     const refs = new Map(children.map((c) => [c.id, c.child_ref]));
     res.render('cases/family', {
       title: `Family ${family.family_ref}`,
       family, children, codes, codeLabel, issues, mergedInto: (c: { merged_into_id: number | null }) => (c.merged_into_id ? refs.get(c.merged_into_id) : null),
-      episodes: referrals.map((r) => ({ ...r, next: nextStep(r, today()), coordinator: coordinators.get(r.coordinator_id) ?? r.coordinator_name })),
+      episodes: referrals.map((r) => ({ ...r, next: nextStep(r, today()), coordinator: (r.coordinator_id !== null ? users.byId.get(r.coordinator_id)?.name : undefined) ?? r.coordinator_name })),
       backLink: '/cases',
     });
   }
 
-  async function renderChildForm(res: Response, status: number, o: { family: any; child?: any; values: any; errors: any }) {
-    const codes = await loadCodeLists(db);
+  async function renderChildForm(req: Request, res: Response, status: number, o: { family: any; child?: any; values: any; errors: any }) {
+    const codes = await currentCodeLists(db, req);
     res.status(status).render('cases/child-form', {
       title: o.child ? 'Change child details' : 'Add a child to the family',
       ...o, child: o.child ?? null, codes, fields: CHILD_FIELDS, backLink: `/families/${o.family.id}`,
@@ -130,17 +135,17 @@ export function familyHandlers({ db }: Services) {
   async function newChild(req: Request, res: Response) {
     const family = await loadFamily(db, idParam(req));
     if (!family) throw notFound();
-    await renderChildForm(res, 200, { family, values: {}, errors: {} });
+    await renderChildForm(req, res, 200, { family, values: {}, errors: {} });
   }
 
   async function createChildPost(req: Request, res: Response) {
     const family = await loadFamily(db, idParam(req));
     if (!family) throw notFound();
-    const child = parseChildForm(req.body, await loadCodeLists(db), today());
-    if (req.body.change_details === 'yes') return renderChildForm(res, 200, { family, values: child.raw, errors: {} });
+    const child = parseChildForm(req.body, await currentCodeLists(db, req), today());
+    if (req.body.change_details === 'yes') return renderChildForm(req, res, 200, { family, values: child.raw, errors: {} });
     const errors = { ...child.errors };
     if (!hasErrors(errors)) await childRuleErrors(errors, child.input);
-    if (hasErrors(errors)) return renderChildForm(res, 400, { family, values: child.raw, errors });
+    if (hasErrors(errors)) return renderChildForm(req, res, 400, { family, values: child.raw, errors });
     if (await confirmIfDuplicates(req, res, child.input, family.id, `/families/${family.id}/children`, `/families/${family.id}/children/new`)) return;
     await db.transaction((trx) => createChild(trx, auditContext(req), family.id, child.input));
     res.redirect(`/families/${family.id}`);
@@ -150,24 +155,24 @@ export function familyHandlers({ db }: Services) {
     const child = await loadChild(db, idParam(req));
     if (!child) throw notFound();
     const family = await loadFamily(db, child.family_id);
-    await renderChildForm(res, 200, { family, child, values: { ...rawFromRecord(CHILD_FIELDS, child as any), version: child.version }, errors: {} });
+    await renderChildForm(req, res, 200, { family, child, values: { ...rawFromRecord(CHILD_FIELDS, child as any), version: child.version }, errors: {} });
   }
 
   async function updateChildPost(req: Request, res: Response) {
     const before = await loadChild(db, idParam(req));
     if (!before) throw notFound();
     const family = await loadFamily(db, before.family_id);
-    const parsed = parseChildForm(req.body, await loadCodeLists(db), today(), before as any);
+    const parsed = parseChildForm(req.body, await currentCodeLists(db, req), today(), before as any);
     const errors = { ...parsed.errors };
     if (!hasErrors(errors)) await childRuleErrors(errors, parsed.input, before.id);
     if (hasErrors(errors)) {
-      return renderChildForm(res, 400, { family, child: before, values: { ...parsed.raw, version: req.body.version }, errors });
+      return renderChildForm(req, res, 400, { family, child: before, values: { ...parsed.raw, version: req.body.version }, errors });
     }
     try {
       await db.transaction((trx) => updateChild(trx, auditContext(req), before, versionField(req), parsed.input));
     } catch (e) {
       if (!(e instanceof StaleRecordError)) throw e;
-      return renderChildForm(res, 409, { family, child: before, values: { ...rawFromRecord(CHILD_FIELDS, before as any), version: before.version }, errors: { form: STALE_MESSAGE } });
+      return renderChildForm(req, res, 409, { family, child: before, values: { ...rawFromRecord(CHILD_FIELDS, before as any), version: before.version }, errors: { form: STALE_MESSAGE } });
     }
     res.redirect(`/families/${before.family_id}`);
   }

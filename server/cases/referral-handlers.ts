@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 import type { Services } from '../services.js';
-import { loadCodeLists, codeLabel, codeOptions, type CodeLists } from '../codes/code-lists.js';
+import { currentCodeLists, codeLabel, codeOptions, type CodeLists } from '../codes/code-lists.js';
 import { todayIso } from '../common/dates.js';
 import { hasErrors, str, type FormErrors } from '../common/forms.js';
 import { notFound } from '../middleware/errors.js';
 import { loadHistory } from '../audit/history.js';
-import { listCoordinators } from '../auth/users.js';
+import { currentUsers } from '../auth/users.js';
 import { loadChildren } from './children-repository.js';
 import { loadFamily } from './families-repository.js';
 import { addReview, createReferral, loadReferral, setReferralChildren, touchReferral, updateReferral } from './referrals-repository.js';
@@ -37,22 +37,28 @@ export function parseReferralChildren(body: Record<string, unknown>, familyChild
 export function referralHandlers({ db }: Services) {
   const today = () => todayIso();
 
-  async function context(referralId: number) {
+  /** The code lists and the coordinators a referral's pages offer. */
+  async function choices(req: Request) {
+    const [codes, users] = await Promise.all([currentCodeLists(db, req), currentUsers(db, req)]);
+    return { codes, coordinators: users.coordinators };
+  }
+
+  async function context(req: Request, referralId = idParam(req)) {
     const referral = await loadReferral(db, referralId);
     if (!referral) throw notFound();
-    const [family, children, codes, coordinators] = await Promise.all([
-      loadFamily(db, referral.family_id), loadChildren(db, { family_id: referral.family_id }), loadCodeLists(db), listCoordinators(db),
+    const [family, children, { codes, coordinators }] = await Promise.all([
+      loadFamily(db, referral.family_id), loadChildren(db, { family_id: referral.family_id }), choices(req),
     ]);
     return { referral, family: family!, children, codes, coordinators };
   }
 
-  const coordinatorOptions = (coordinators: { id: number; name: string; team: string | null }[]) =>
+  const coordinatorOptions = (coordinators: readonly { id: number; name: string; team: string | null }[]) =>
     coordinators.map((c) => ({ value: c.id, text: c.team ? `${c.name} (${c.team})` : c.name }));
 
   async function renderNew(req: Request, res: Response, status: number, values: any, errors: FormErrors) {
     const family = await loadFamily(db, idParam(req));
     if (!family) throw notFound();
-    const [children, codes, coordinators] = await Promise.all([loadChildren(db, { family_id: family.id }), loadCodeLists(db), listCoordinators(db)]);
+    const [children, { codes, coordinators }] = await Promise.all([loadChildren(db, { family_id: family.id }), choices(req)]);
     res.status(status).render('cases/referral-new', {
       title: 'Add a referral', family, children: children.filter((c) => !c.merged_into_id), codes, codeOptions,
       fields: REFERRAL_DETAILS.fields, coordinatorOptions: coordinatorOptions(coordinators), values, errors, backLink: `/families/${family.id}`,
@@ -66,7 +72,7 @@ export function referralHandlers({ db }: Services) {
   async function createReferralPost(req: Request, res: Response) {
     const family = await loadFamily(db, idParam(req));
     if (!family) throw notFound();
-    const [children, codes, coordinators] = await Promise.all([loadChildren(db, { family_id: family.id }), loadCodeLists(db), listCoordinators(db)]);
+    const [children, { codes, coordinators }] = await Promise.all([loadChildren(db, { family_id: family.id }), choices(req)]);
     const parsed = parseFields(REFERRAL_DETAILS.fields, req.body, codes, today(), { coordinatorIds: coordinators.map((c) => c.id) });
     const kids = parseReferralChildren(req.body, children.filter((c) => !c.merged_into_id), codes);
     const referralRef = str(req.body.referral_ref);
@@ -80,7 +86,7 @@ export function referralHandlers({ db }: Services) {
   }
 
   async function referralPage(req: Request, res: Response) {
-    const { referral, family, children, codes, coordinators } = await context(idParam(req));
+    const { referral, family, children, codes, coordinators } = await context(req);
     const onReferral = new Map(referral.children.map((c) => [c.child_id, c]));
     // This referral's issues, and those of the children on it.
     const issues = (await familyIssues(db, family.id, today()))
@@ -110,13 +116,13 @@ export function referralHandlers({ db }: Services) {
 
   async function stageForm(req: Request, res: Response) {
     const stage = stageOf(req);
-    const ctx = await context(idParam(req));
+    const ctx = await context(req);
     await renderStage(res, 200, ctx, stage, { ...rawFromRecord(stage.fields, ctx.referral as any), version: ctx.referral.version }, {});
   }
 
   async function stagePost(req: Request, res: Response) {
     const stage = stageOf(req);
-    const ctx = await context(idParam(req));
+    const ctx = await context(req);
     const { referral } = ctx;
     const parsed = parseFields(stage.fields, req.body, ctx.codes, today(), { coordinatorIds: ctx.coordinators.map((c) => c.id), current: referral as any });
     const { plan_content, ...fields } = parsed.values;
@@ -134,7 +140,7 @@ export function referralHandlers({ db }: Services) {
         updateReferral(trx, auditContext(req), referral, versionField(req), fields as any, plan_content ? { plan_content: plan_content as string[] } : {}));
     } catch (e) {
       if (!(e instanceof StaleRecordError)) throw e;
-      const fresh = await context(referral.id);
+      const fresh = await context(req, referral.id);
       return renderStage(res, 409, fresh, stage, { ...rawFromRecord(stage.fields, fresh.referral as any), version: fresh.referral.version }, { form: STALE_MESSAGE });
     }
     res.redirect(`/referrals/${referral.id}`);
@@ -148,14 +154,14 @@ export function referralHandlers({ db }: Services) {
   }
 
   async function childrenForm(req: Request, res: Response) {
-    const ctx = await context(idParam(req));
+    const ctx = await context(req);
     const values: any = { children: ctx.referral.children.map((c) => String(c.child_id)), version: ctx.referral.version };
     for (const c of ctx.referral.children) values[`legal_status_${c.child_id}`] = c.legal_status ?? '';
     await renderChildren(res, 200, ctx, values, {});
   }
 
   async function childrenPost(req: Request, res: Response) {
-    const ctx = await context(idParam(req));
+    const ctx = await context(req);
     const kids = parseReferralChildren(req.body, ctx.children.filter((c) => !c.merged_into_id), ctx.codes);
     if (hasErrors(kids.errors)) return renderChildren(res, 400, ctx, { ...kids.raw, version: req.body.version }, kids.errors);
     try {
@@ -177,12 +183,12 @@ export function referralHandlers({ db }: Services) {
   }
 
   async function reviewForm(req: Request, res: Response) {
-    const ctx = await context(idParam(req));
+    const ctx = await context(req);
     await renderReview(res, 200, ctx, { version: ctx.referral.version }, {});
   }
 
   async function reviewPost(req: Request, res: Response) {
-    const ctx = await context(idParam(req));
+    const ctx = await context(req);
     const parsed = parseFields(REVIEW_FIELDS, req.body, ctx.codes, today());
     const errors = { ...parsed.errors };
     if (!hasErrors(errors)) {
@@ -195,7 +201,7 @@ export function referralHandlers({ db }: Services) {
       await db.transaction((trx) => addReview(trx, auditContext(req), ctx.referral, versionField(req), parsed.values as any));
     } catch (e) {
       if (!(e instanceof StaleRecordError)) throw e;
-      return renderReview(res, 409, await context(ctx.referral.id), { ...parsed.raw, version: ctx.referral.version }, { form: STALE_MESSAGE });
+      return renderReview(res, 409, await context(req, ctx.referral.id), { ...parsed.raw, version: ctx.referral.version }, { form: STALE_MESSAGE });
     }
     res.redirect(`/referrals/${ctx.referral.id}`);
   }
@@ -209,14 +215,14 @@ export function referralHandlers({ db }: Services) {
   }
 
   async function outcomesForm(req: Request, res: Response) {
-    const ctx = await context(idParam(req));
+    const ctx = await context(req);
     const values: any = { version: ctx.referral.version };
     for (const c of ctx.referral.children) for (const f of OUTCOME_FIELDS) values[`${f}_${c.child_id}`] = c[f] ?? '';
     await renderOutcomes(res, 200, ctx, values, {});
   }
 
   async function outcomesPost(req: Request, res: Response) {
-    const ctx = await context(idParam(req));
+    const ctx = await context(req);
     const errors: FormErrors = {};
     const values: any = { version: req.body.version };
     const lists: Record<string, string> = {
@@ -245,7 +251,7 @@ export function referralHandlers({ db }: Services) {
       });
     } catch (e) {
       if (!(e instanceof StaleRecordError)) throw e;
-      return renderOutcomes(res, 409, await context(ctx.referral.id), { version: ctx.referral.version }, { form: STALE_MESSAGE });
+      return renderOutcomes(res, 409, await context(req, ctx.referral.id), { version: ctx.referral.version }, { form: STALE_MESSAGE });
     }
     res.redirect(`/referrals/${ctx.referral.id}`);
   }

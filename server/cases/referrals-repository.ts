@@ -3,6 +3,8 @@ import type { Referral, ReferralChild } from './types.js';
 import { auditChanges, type AuditContext, type AuditValue } from '../audit/audit.js';
 import { insertReturningId, nowIso, refFor, updateWithVersion } from './locking.js';
 import { OUTCOME_FIELDS } from './stages.js';
+import { prepared } from '../../db/prepared-statements.js';
+import { isPostgres } from '../../db/connection.js';
 
 /** Columns of the referrals table that forms and imports may write. */
 export const REFERRAL_FIELDS = [
@@ -18,33 +20,49 @@ const BOOLEAN_FIELDS = ['advocate_used', 'interpreter_used', 'private_family_tim
 
 const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
 
-function fromRow(r: any): Referral {
-  const out = { ...r, children: [], plan_content: [], review_dates: [] };
+/** The columns of a referral's link to a child, in the order the JSON arrays below hold them. */
+const LINK_COLUMNS = ['child_id', 'legal_status', ...OUTCOME_FIELDS] as const;
+
+/**
+ * A JSON array of `value` over the rows of `table` belonging to referral r: one correlated
+ * subquery (PostgreSQL's json_agg gives null for no rows, SQLite's json_group_array '[]').
+ */
+function jsonRows(db: Knex, table: string, value: (x: string) => string, as: string): Knex.Raw {
+  const pg = isPostgres(db);
+  return db.raw(`(select ${pg ? 'json_agg' : 'json_group_array'}(${value(pg ? 'json_build_array' : 'json_array')}) from ${table} x where x.referral_id = r.id) as ${as}`);
+}
+
+/** A JSON array as the driver hands it over: parsed on PostgreSQL, text on SQLite. */
+const jsonList = (v: unknown): any[] => (v === null || v === undefined ? [] : typeof v === 'string' ? JSON.parse(v) : (v as any[]));
+
+function fromRow({ link_rows, plan_codes, review_list, ...r }: any): Referral {
+  const out = {
+    ...r,
+    children: jsonList(link_rows)
+      .map((a: unknown[]) => Object.fromEntries(LINK_COLUMNS.map((c, i) => [c, a[i]])) as unknown as ReferralChild)
+      .sort((a: ReferralChild, b: ReferralChild) => a.child_id - b.child_id),
+    plan_content: (jsonList(plan_codes) as string[]).sort(),
+    review_dates: (jsonList(review_list) as string[]).sort(),
+  };
   for (const f of BOOLEAN_FIELDS) out[f] = bool(r[f]);
   return out;
 }
 
-/** Referrals with their children, plan content and review dates. */
+/**
+ * Referrals with their children, plan content and review dates, in one query: each
+ * referral's three lists come as JSON arrays beside its columns (one round trip on
+ * PostgreSQL, and one statement to compile, whatever the number of referrals).
+ */
 export async function loadReferrals(db: Knex, where: { ids?: number[]; family_id?: number }): Promise<Referral[]> {
-  const q = db('referrals').select('*').orderBy([{ column: 'referral_date', order: 'desc' }, { column: 'id', order: 'desc' }]);
-  if (where.ids) q.whereIn('id', where.ids);
-  if (where.family_id !== undefined) q.where({ family_id: where.family_id });
-  const referrals = (await q).map(fromRow);
-  if (!referrals.length) return referrals;
-  const ids = referrals.map((r) => r.id);
-  const byId = new Map(referrals.map((r) => [r.id, r]));
-  const [children, content, reviews] = await Promise.all([
-    db('referral_children').select('*').whereIn('referral_id', ids).orderBy('child_id'),
-    db('referral_plan_content').select('*').whereIn('referral_id', ids).orderBy('code'),
-    db('review_conferences').select('referral_id', 'review_date').whereIn('referral_id', ids).orderBy('review_date'),
-  ]);
-  for (const c of children) {
-    const { referral_id, ...rest } = c;
-    byId.get(referral_id)!.children.push(rest as ReferralChild);
-  }
-  for (const c of content) byId.get(c.referral_id)!.plan_content.push(c.code);
-  for (const r of reviews) byId.get(r.referral_id)!.review_dates.push(r.review_date);
-  return referrals;
+  const q = prepared(db('referrals as r').select(
+    'r.*',
+    jsonRows(db, 'referral_children', (array) => `${array}(${LINK_COLUMNS.map((c) => `x.${c}`).join(', ')})`, 'link_rows'),
+    jsonRows(db, 'referral_plan_content', () => 'x.code', 'plan_codes'),
+    jsonRows(db, 'review_conferences', () => 'x.review_date', 'review_list'),
+  ).orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }]));
+  if (where.ids) q.whereIn('r.id', where.ids);
+  if (where.family_id !== undefined) q.where('r.family_id', where.family_id);
+  return (await q).map(fromRow);
 }
 
 export async function loadReferral(db: Knex, id: number): Promise<Referral | undefined> {

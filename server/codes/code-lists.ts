@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { CODE_LIST_NAMES, type CodeListName } from '../../db/seed/code-lists.js';
+import { keptPerRequest } from '../common/change-markers.js';
 
 export interface CodeEntry {
   code: string;
@@ -16,6 +17,12 @@ export async function loadCodeLists(db: Knex): Promise<CodeLists> {
   for (const r of rows) (lists[r.list] ??= []).push({ code: r.code, label: r.label, group: r.group_label, retired: !!r.retired });
   return lists;
 }
+
+/**
+ * The code lists for a request, kept in memory until they change (in any process: see
+ * change-markers.ts). Read-only: shared by every request.
+ */
+export const currentCodeLists: (db: Knex, req: object) => Promise<CodeLists> = keptPerRequest('code_lists', loadCodeLists);
 
 /** Options for a form: active values, plus the current value even if since retired. */
 export function codeOptions(lists: CodeLists, list: CodeListName, current?: string | string[] | null) {

@@ -3,6 +3,7 @@ import { ConnectSessionKnexStore } from 'connect-session-knex';
 import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import { isPostgres } from '../../db/connection.js';
+import { prepared } from '../../db/prepared-statements.js';
 import { writeGateOf } from '../../db/write-gate.js';
 
 // Sessions live in the database so any app process can serve any request.
@@ -53,7 +54,7 @@ class LazyTouchStore extends ConnectSessionKnexStore {
 
   override async get(sid: string, callback?: (err: any, session?: any) => void) {
     try {
-      const row = await this.knex('sessions').select('sess', 'expired').where({ sid }).andWhereRaw(this.unexpired, [this.now()]).first();
+      const row = await prepared(this.knex('sessions').select('sess', 'expired').where({ sid }).andWhereRaw(this.unexpired, [this.now()]).first());
       let session = null;
       if (row) {
         session = typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess;

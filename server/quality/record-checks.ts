@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { FormErrors } from '../common/forms.js';
 import { normaliseCmsId, qualityContext } from './context.js';
-import { evaluate, type Issue } from './evaluate.js';
+import { evaluate, type Issue, type QualityDataset } from './evaluate.js';
 import { CHILD_RULES, REFERRAL_RULES } from './registry.js';
 import { loadCmsIdPattern, loadCmsIds, loadQualityDataset } from './report-data.js';
 import type { ChildFacts, Finding, QualityContext, QualityRule, ReferralFacts } from './types.js';
@@ -23,10 +23,15 @@ function split<T>(rules: readonly QualityRule[], run: (rule: QualityRule) => Fin
   return out;
 }
 
-/** The context for checking a few records: the CMS id format and other children sharing their CMS ids. */
-export async function recordContext(db: Knex, today: string, children: (ChildFacts & { id?: number })[]): Promise<QualityContext> {
+/**
+ * The context for checking a few records: the CMS id format (read from the settings unless
+ * given) and other children sharing their CMS ids.
+ */
+export async function recordContext(
+  db: Knex, today: string, children: (ChildFacts & { id?: number })[], cmsIdPattern?: string | null,
+): Promise<QualityContext> {
   const keys = [...new Set(children.map((c) => normaliseCmsId(c.cms_id)).filter((k): k is string => !!k))];
-  const [pattern, cmsIds] = await Promise.all([loadCmsIdPattern(db), loadCmsIds(db, keys)]);
+  const [pattern, cmsIds] = await Promise.all([cmsIdPattern !== undefined ? cmsIdPattern : loadCmsIdPattern(db), loadCmsIds(db, keys)]);
   return qualityContext({ today, cmsIdPattern: pattern, cmsIds, children: children.filter((c): c is ChildFacts & { id: number } => c.id !== undefined) });
 }
 
@@ -58,8 +63,15 @@ export function formErrors(findings: Finding[], formFields: Iterable<string>): F
 
 /** Every issue on one family's children and referrals, for the family and referral pages. */
 export async function familyIssues(db: Knex, familyId: number, today: string): Promise<Issue[]> {
-  const data = await loadQualityDataset(db, { familyId });
-  const ctx = await recordContext(db, today, data.children.filter((c) => !c.merged_into_id));
+  return datasetIssues(db, await loadQualityDataset(db, { familyId }), today);
+}
+
+/**
+ * Every issue on records already loaded (one family's: see familyDataset), with the CMS id
+ * format given or read from the settings.
+ */
+export async function datasetIssues(db: Knex, data: QualityDataset, today: string, cmsIdPattern?: string | null): Promise<Issue[]> {
+  const ctx = await recordContext(db, today, data.children.filter((c) => !c.merged_into_id), cmsIdPattern);
   return evaluate(data, ctx);
 }
 

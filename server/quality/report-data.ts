@@ -3,6 +3,8 @@ import { activeIn, type CaseData } from '../annual-return/return-data.js';
 import { eachRow, interner, selectArrays, whereIdIn, type Intern } from '../common/array-rows.js';
 import type { DatasetChild, DatasetReferral, QualityDataset } from './evaluate.js';
 import type { ReferralChildFacts } from './types.js';
+import { prepared } from '../../db/prepared-statements.js';
+import type { Child, Family, Referral } from '../cases/types.js';
 
 // Set-based loading for the quality run: a few queries whatever the size of the database,
 // only the columns the rules read, rows fetched as arrays and turned into objects of one
@@ -107,6 +109,30 @@ export function qualityDatasetOf(data: CaseData): QualityDataset {
 }
 
 /**
+ * One family's quality dataset from its records as the family page loads them, the same facts
+ * loadQualityDataset({ familyId }) reads (so the page needs no second read of them): referrals
+ * and children by id, each referral's children and review dates. Pure.
+ */
+export function familyDataset(family: Family, children: readonly Child[], referrals: readonly Referral[]): QualityDataset {
+  return {
+    referrals: referrals.map((r): DatasetReferral => ({
+      id: r.id, family_id: r.family_id, referral_ref: r.referral_ref, family_ref: family.family_ref, referral_date: r.referral_date,
+      offer_date: r.offer_date, consent_decision: r.consent_decision, consent_date: r.consent_date, decline_reason: r.decline_reason,
+      consent_withdrawn_date: r.consent_withdrawn_date, initial_fgc_date: r.initial_fgc_date, fgc_not_held_reason: r.fgc_not_held_reason,
+      plan_agreed: r.plan_agreed, plan_date: r.plan_date, plan_sent_date: r.plan_sent_date, plan_uploaded_date: r.plan_uploaded_date,
+      closure_date: r.closure_date,
+      children: r.children.map((l) => ({ child_id: l.child_id, legal_status: l.legal_status, outcome_6m_legal_status: l.outcome_6m_legal_status,
+        outcome_6m_living: l.outcome_6m_living, outcome_12m_legal_status: l.outcome_12m_legal_status, outcome_12m_living: l.outcome_12m_living })),
+      review_dates: [...r.review_dates],
+    })).sort((a, b) => a.id - b.id),
+    children: children.map((c): DatasetChild => ({
+      id: c.id, family_id: c.family_id, child_ref: c.child_ref, family_ref: family.family_ref, cms_id: c.cms_id, date_of_birth: c.date_of_birth,
+      expected_date_of_birth: c.expected_date_of_birth, ethnicity: c.ethnicity, merged_into_id: c.merged_into_id,
+    })).sort((a, b) => a.id - b.id),
+  };
+}
+
+/**
  * Live children whose CMS id (compared without case or spaces) is on another live child
  * too: found with one grouped scan, so a period's run need not read every child. The scan
  * reads the index on (key, merged_into_id, cms_id) alone (migration 009).
@@ -124,7 +150,7 @@ export async function loadCmsIds(db: Knex, only?: string[]): Promise<{ id: numbe
   if (only) {
     if (!only.length) return [];
     // Matches normaliseCmsId for ids whose only whitespace is spaces, which is all of them in practice.
-    q.whereIn(db.raw(CMS_KEY) as any, only);
+    prepared(q.whereIn(db.raw(CMS_KEY) as any, only));
   }
   const rows = await selectArrays(db, q);
   return (rows as any[][]).map((a) => ({ id: Number(a[0]), cms_id: a[1], child_ref: a[2], merged_into_id: null }));
