@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -20,6 +21,7 @@ const schema = z.object({
   SIGN_IN_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
   INSIGHT_STALE_AFTER_MS: z.coerce.number().int().min(0).max(60_000).default(150),
+  WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -39,6 +41,8 @@ export interface Config {
   lockoutMinutes: number;
   /** how long an insight page waits for figures including the latest change before showing the last ones worked out */
   insightStaleAfterMs: number;
+  /** app processes on this machine sharing the port (node:cluster); 1: the app runs in this process */
+  workers: number;
 }
 
 export class ConfigError extends Error {}
@@ -72,6 +76,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     lockoutAttempts: e.SIGN_IN_LOCKOUT_ATTEMPTS,
     lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
     insightStaleAfterMs: e.INSIGHT_STALE_AFTER_MS,
+    workers: e.WORKERS === 'auto' ? os.availableParallelism() : e.WORKERS,
   };
 }
 

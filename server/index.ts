@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './logger.js';
 import { createDb, migrateLatest } from '../db/connection.js';
@@ -6,6 +7,7 @@ import { createApp } from './app.js';
 import { countUsers } from './auth/users.js';
 import { sweepSessions } from './middleware/session.js';
 import { discoverOidc, oidcSettingsFromEnv } from './auth/oidc.js';
+import { runWorkers } from './cluster.js';
 
 async function main() {
   let config;
@@ -19,6 +21,9 @@ async function main() {
     throw e;
   }
   const logger = createLogger(config.logLevel);
+  // Several processes: this one only runs them (having read the configuration, and made the
+  // embedded session secret, before they start, so they all share it).
+  if (config.workers > 1 && cluster.isPrimary) return runWorkers(config.workers, logger);
   const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: config.databaseFile });
   await migrateLatest(db);
   const oidcSettings = oidcSettingsFromEnv(process.env);
@@ -50,6 +55,7 @@ async function main() {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  process.on('disconnect', () => stop('primary process gone')); // a worker (WORKERS > 1) whose primary has died
 }
 
 main().catch((err) => {
