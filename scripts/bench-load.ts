@@ -1,36 +1,58 @@
-// Page latency under load: the real server as its own process, driven by autocannon on
-// loopback, bounded in time (BENCH_LOAD_SECONDS per run, default 8; a run that has not
-// finished 30 s after that is abandoned and the server stopped).
+// Page latency under load: the real server as its own process (NODE_ENV=production), driven
+// on loopback, bounded in time (BENCH_LOAD_SECONDS per run, default 8; a run that has not
+// finished 30 s after that is abandoned and the server stopped). The load generator shares
+// the machine's cores with the server (and, on PostgreSQL, with the database server).
 //
-// For each page (case list, family page, saving the new-family form) and each number of
-// users (20, 100) it runs:
-// - paced: each user sends one request per second (a very busy user; people pause far
-//   longer between pages), so latency is what one user waits with that many others working;
+// The server is measured as configured by default (WORKERS=1, one process) and with
+// WORKERS=2 (two processes sharing the port, node:cluster). Each time, after start-up work,
+// every page is first requested flat out for BENCH_WARM_UP_SECONDS (default 3, not counted):
+// a server just started runs its code unoptimised for its first few hundred requests (2 to 3
+// times the CPU per page), and a server in use has long since served those.
+//
+// Then, for each page (case list, family page, saving the new-family form) and each number
+// of users (20, 100):
+// - paced: each user sends one request a second, all users at the same moment (autocannon's
+//   connection rate): every second a burst of as many requests as users, the worst case of
+//   that load (the first second, while autocannon connects and starts, is not counted);
+// - spread: each user sends one request a second on average, at random moments (arrivals
+//   spread as independent users' clicks are, a Poisson process), timed from the moment each
+//   request was due, so a slow server cannot hide its delay by sending fewer. Still a very busy
+//   day: people pause far longer between pages, so 20 such users stand for hundreds;
 // - flat out: each user sends the next request as soon as the last is answered, so the
 //   server is saturated: throughput is its capacity, latency is mostly queueing (users ÷
 //   throughput), and any error shows what breaks under overload.
 // Reported: throughput, p50/p95/p99 of the response times, errors (responses other than
 // 2xx/3xx, timeouts, connection errors), how many saves were really saved (a redirect to
-// the new family), and the server's peak memory.
+// the new family), the server's CPU time per request (all its processes) and peak memory.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import knexFactory from 'knex';
 import { hashPassword } from '../server/auth/passwords.js';
 
 const PASSWORD = 'benchmark password only';
 const DURATION_S = Number(process.env.BENCH_LOAD_SECONDS ?? 8);
+const WARM_UP_S = Number(process.env.BENCH_WARM_UP_SECONDS ?? 3);
 const USERS = [20, 100];
+const MODES = ['paced', 'spread', 'flat out'] as const;
+const WORKERS = [1, 2];
 const REQUEST_TIMEOUT_S = 10;
 
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-    env: { ...process.env, ...env, PORT: '0', NODE_ENV: 'production', SECURE_COOKIES: 'false', LOG_LEVEL: 'warn', SESSION_SECRET: 'benchmark-session-secret-of-enough-length' },
+async function startServer(env: Record<string, string>, workers: number, nodeArgs: string[] = []): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/index.ts'], {
+    env: { ...process.env, ...env, WORKERS: String(workers), PORT: '0', NODE_ENV: 'production', SECURE_COOKIES: 'false', LOG_LEVEL: 'warn', SESSION_SECRET: 'benchmark-session-secret-of-enough-length' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
+  if (process.env.BENCH_SERVER_OUTPUT) { // the server's own output, to look into a run (with --node-args=--trace-gc, say)
+    const file = fs.createWriteStream(process.env.BENCH_SERVER_OUTPUT, { flags: 'a' });
+    child.stdout!.pipe(file);
+    child.stderr!.pipe(file);
+  }
   // production logs at warn: find the port from the socket list instead of the log line
   for (let i = 0; i < 300; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -55,15 +77,37 @@ function listeningPort(pid: number): number | null {
   return null;
 }
 
-const peakMb = (pid: number) => {
-  const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
-};
+/** The process and its descendants (the server's worker processes, when it runs several). */
+function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      children = children.concat(fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+    }
+  } catch { /* gone */ }
+  return [pid, ...children.flatMap(processTree)];
+}
 
-/** CPU time (ms) the process has used so far. */
+/** Peak resident memory of the server's processes, added up (MB). */
+const peakMb = (pid: number) => processTree(pid).reduce((sum, p) => {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+    return sum + (m ? Math.round(Number(m[1]) / 1024) : 0);
+  } catch {
+    return sum;
+  }
+}, 0);
+
+/** CPU time (ms) the server's processes have used so far. */
 function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+  return processTree(pid).reduce((sum, p) => {
+    try {
+      const fields = fs.readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ');
+      return sum + ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+    } catch {
+      return sum;
+    }
+  }, 0);
 }
 
 /**
@@ -116,7 +160,9 @@ function newFamilyForm(csrf: string): string {
 export interface LoadFigures {
   page: string;
   users: number;
-  mode: 'paced' | 'flat out';
+  mode: (typeof MODES)[number];
+  /** server processes (WORKERS) */
+  workers: number;
   perSecond: number;
   p50: number;
   p95: number;
@@ -133,36 +179,115 @@ export interface LoadFigures {
   cpuPerRequest: number;
 }
 
-async function measure(pid: number, page: string, users: number, mode: LoadFigures['mode'], opts: autocannon.Options): Promise<LoadFigures> {
+/** A page the load asks for: the same requests for autocannon and for the spread run. */
+interface PageSpec {
+  name: string;
+  method: 'GET' | 'POST';
+  path: () => string;
+  body?: () => string;
+  headers: Record<string, string>;
+}
+
+type Run = { pid: number; base: string; workers: number; users: number; mode: LoadFigures['mode'] };
+
+/** Sorted response times and counts, with the server's CPU over the run, as figures. */
+function figures(run: Run, page: PageSpec, sorted: number[], cpuMsUsed: number, perSecond: number,
+  counts: Pick<LoadFigures, 'badStatus' | 'timeouts' | 'connectionErrors' | 'redirects'>): LoadFigures {
+  return {
+    page: page.name, users: run.users, mode: run.mode, workers: run.workers, perSecond: Math.round(perSecond),
+    p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99),
+    requests: sorted.length, ...counts, cpuPerRequest: sorted.length ? cpuMsUsed / sorted.length : NaN,
+  };
+}
+
+/**
+ * Paced and flat-out runs (autocannon), or a warm-up (flat out, `seconds` long). A paced run
+ * lasts a second longer and its first second is not counted: autocannon opens its connections
+ * and starts its clients then, on the cores the server uses, and that first burst took 3 to 4
+ * times as long as the later ones (the server answers a burst on new connections as fast as on
+ * open ones); with a burst a second, that one burst would be the slowest 5 %.
+ */
+async function measureAutocannon(run: Run, page: PageSpec, seconds = DURATION_S): Promise<LoadFigures> {
+  const paced = run.mode === 'paced';
   const times: number[] = [];
-  const cpuBefore = cpuMs(pid);
+  const cpuBefore = cpuMs(run.pid);
+  const started = performance.now();
+  let answered = 0;
   let badStatus = 0;
   let redirects = 0;
   const instance = autocannon({
-    ...opts, connections: users, duration: DURATION_S, timeout: REQUEST_TIMEOUT_S,
-    ...(mode === 'paced' ? { connectionRate: 1 } : {}),
+    url: run.base, headers: page.headers, connections: run.users, duration: paced ? seconds + 1 : seconds, timeout: REQUEST_TIMEOUT_S,
+    requests: [{ method: page.method, setupRequest: (req: any) => ({ ...req, path: page.path(), ...(page.body ? { body: page.body() } : {}) }) }],
+    ...(paced ? { connectionRate: 1 } : {}),
   }) as unknown as import('node:events').EventEmitter & Promise<autocannon.Result> & { stop: () => void };
   instance.on('response', (_c: unknown, status: number, _b: number, ms: number) => {
+    answered++;
+    if (status >= 400) badStatus++; // an error counts whenever it happens
+    if (paced && performance.now() - ms - started < 500) return; // the first burst, sent at once; the next comes a second later
     times.push(ms);
-    if (status >= 400) badStatus++;
     if (status === 302) redirects++;
   });
   let guard: NodeJS.Timeout | undefined;
   const result = await Promise.race([
     instance,
     new Promise<never>((_, reject) => {
-      guard = setTimeout(() => { instance.stop(); reject(new Error(`${page} at ${users} users did not finish in time`)); }, (DURATION_S + 30) * 1000);
+      guard = setTimeout(() => { instance.stop(); reject(new Error(`${page.name} at ${run.users} users did not finish in time`)); }, (seconds + 30) * 1000);
     }),
   ]).finally(() => clearTimeout(guard));
   times.sort((a, b) => a - b);
-  const cpuPerRequest = times.length ? (cpuMs(pid) - cpuBefore) / times.length : NaN;
-  return {
-    cpuPerRequest,
-    page, users, mode,
-    perSecond: Math.round(result.requests.average),
-    p50: percentile(times, 50), p95: percentile(times, 95), p99: percentile(times, 99),
-    requests: times.length, badStatus, timeouts: result.timeouts, connectionErrors: result.errors - result.timeouts, redirects,
-  };
+  const cpuPerAnswer = answered ? (cpuMs(run.pid) - cpuBefore) / answered : NaN;
+  return figures(run, page, times, cpuPerAnswer * times.length, paced ? times.length / seconds : result.requests.average,
+    { badStatus, redirects, timeouts: result.timeouts, connectionErrors: result.errors - result.timeouts });
+}
+
+/**
+ * The spread run: requests at random moments, on average one a second per user (exponential
+ * gaps between them), each on a free connection of at most `users` kept open. A response's
+ * time counts from when its request was due, so waiting for a connection or for the load
+ * generator's own timer counts against the server too.
+ */
+async function measureSpread(run: Run, page: PageSpec): Promise<LoadFigures> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: run.users });
+  const times: number[] = [];
+  const counts = { badStatus: 0, timeouts: 0, connectionErrors: 0, redirects: 0 };
+  const cpuBefore = cpuMs(run.pid);
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  const send = (due: number) => new Promise<void>((resolve) => {
+    const body = page.body?.();
+    const req = http.request(run.base + page.path(), {
+      method: page.method, agent, timeout: REQUEST_TIMEOUT_S * 1000,
+      headers: { ...page.headers, ...(body ? { 'content-length': Buffer.byteLength(body) } : {}) },
+    }, (res) => {
+      res.resume();
+      res.on('end', () => {
+        times.push(performance.now() - due);
+        if (res.statusCode! >= 400) counts.badStatus++;
+        if (res.statusCode === 302) counts.redirects++;
+        resolve();
+      });
+    });
+    let timedOut = false;
+    req.on('timeout', () => {
+      timedOut = true;
+      counts.timeouts++;
+      req.destroy();
+    });
+    req.on('error', () => {
+      if (!timedOut) counts.connectionErrors++;
+      resolve();
+    });
+    req.end(body);
+  });
+  for (let due = started; due < started + DURATION_S * 1000; due += (-Math.log(1 - Math.random()) / run.users) * 1000) {
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    pending.push(send(due));
+  }
+  await Promise.all(pending);
+  agent.destroy();
+  times.sort((a, b) => a - b);
+  return figures(run, page, times, cpuMs(run.pid) - cpuBefore, times.length / DURATION_S, counts);
 }
 
 const ms = (n: number) => (Number.isNaN(n) ? '-' : `${n.toFixed(0)} ms`);
@@ -176,62 +301,88 @@ export function formatLoad(f: LoadFigures): string {
     + `server CPU ${f.cpuPerRequest.toFixed(1)} ms/request`;
 }
 
-export async function benchLoad(target: { env: Record<string, string> }): Promise<LoadFigures[]> {
-  const db = target.env.DATABASE_URL
-    ? knexFactory({ client: 'pg', connection: target.env.DATABASE_URL })
-    : knexFactory({ client: 'better-sqlite3', connection: { filename: target.env.DATABASE_FILE }, useNullAsDefault: true });
+export interface LoadOptions {
+  /** page names to run (default all) */
+  pages?: string[];
+  users?: number[];
+  modes?: LoadFigures['mode'][];
+  /** server processes (WORKERS) to measure, one server start each (default 1 and 2) */
+  workers?: number[];
+  /** extra node options for the server process, e.g. --cpu-prof */
+  nodeArgs?: string[];
+}
+
+function knexFor(env: Record<string, string>) {
+  return env.DATABASE_URL
+    ? knexFactory({ client: 'pg', connection: env.DATABASE_URL })
+    : knexFactory({ client: 'better-sqlite3', connection: { filename: env.DATABASE_FILE }, useNullAsDefault: true });
+}
+
+export async function benchLoad(target: { env: Record<string, string> }, options: LoadOptions = {}): Promise<LoadFigures[]> {
+  const db = knexFor(target.env);
   const email = 'bench-coordinator@bench.invalid';
+  let families: number[];
   try {
     if (!(await db('users').where({ email }).first())) {
       await db('users').insert({ email, name: 'Bench coordinator', role: 'coordinator', password_hash: await hashPassword(PASSWORD), active: true, created_at: new Date().toISOString() });
     }
+    families = (await db('families').select('id').orderBy('id').limit(200)).map((r) => r.id as number);
   } finally {
     await db.destroy();
   }
-  const { child, base } = await startServer(target.env);
   const out: LoadFigures[] = [];
-  try {
-    const waited = await settle(child.pid!);
-    const families = await (async () => {
-      const d = target.env.DATABASE_URL
-        ? knexFactory({ client: 'pg', connection: target.env.DATABASE_URL })
-        : knexFactory({ client: 'better-sqlite3', connection: { filename: target.env.DATABASE_FILE }, useNullAsDefault: true });
-      try {
-        return (await d('families').select('id').orderBy('id').limit(200)).map((r) => r.id as number);
-      } finally {
-        await d.destroy();
-      }
-    })();
-    console.log(`  page latency under load (autocannon on loopback, ${DURATION_S} s per run, after ${waited} s of server start-up work):`);
-    const session = await signIn(base, email);
-    const headers = { cookie: session.cookie };
-    let n = 0;
-    const pages: [string, autocannon.Options][] = [
-      ['case list', { url: `${base}/cases`, headers }],
-      ['family page', {
-        url: base, headers,
-        requests: [{ method: 'GET', setupRequest: (req: any) => ({ ...req, path: `/families/${families[n++ % families.length]}` }) }],
-      }],
-      ['form save', {
-        url: `${base}/families`, method: 'POST', headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
-        requests: [{
-          method: 'POST',
-          setupRequest: (req: any) => ({ ...req, body: newFamilyForm(session.csrf) }),
-        }],
-      }],
-    ];
-    for (const mode of ['paced', 'flat out'] as const) {
-      for (const users of USERS) {
-        for (const [page, opts] of pages) {
-          const f = await measure(child.pid!, page, users, mode, opts);
-          console.log(formatLoad(f));
-          out.push(f);
+  for (const workers of options.workers ?? WORKERS) {
+    const { child, base } = await startServer(target.env, workers, options.nodeArgs);
+    try {
+      const waited = await settle(child.pid!);
+      const session = await signIn(base, email);
+      const headers = { cookie: session.cookie };
+      let n = 0;
+      const pages: PageSpec[] = [
+        { name: 'case list', method: 'GET', path: () => '/cases', headers },
+        { name: 'family page', method: 'GET', path: () => `/families/${families[n++ % families.length]}`, headers },
+        {
+          name: 'form save', method: 'POST', path: () => '/families', body: () => newFamilyForm(session.csrf),
+          headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+        },
+      ].filter((p) => !options.pages || options.pages.includes(p.name)) as PageSpec[];
+      console.log(`  page latency under load, WORKERS=${workers} (${workers === 1 ? 'one server process' : `${workers} server processes`}; `
+        + `${DURATION_S} s per run, after ${waited} s of server start-up work and a ${WARM_UP_S} s warm-up of each page):`);
+      for (const page of pages) await measureAutocannon({ pid: child.pid!, base, workers, users: 20, mode: 'flat out' }, page, WARM_UP_S);
+      for (const mode of options.modes ?? MODES) {
+        for (const users of options.users ?? USERS) {
+          for (const page of pages) {
+            const run: Run = { pid: child.pid!, base, workers, users, mode };
+            const f = mode === 'spread' ? await measureSpread(run, page) : await measureAutocannon(run, page);
+            console.log(formatLoad(f));
+            out.push(f);
+          }
         }
       }
+      console.log(`    server peak memory: ${peakMb(child.pid!)} MB${workers > 1 ? ' (its processes added up)' : ''}`);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
     }
-    console.log(`    server peak memory: ${peakMb(child.pid!)} MB`);
-    return out;
-  } finally {
-    child.kill('SIGTERM');
   }
+  return out;
+}
+
+// Run on its own, for one page or mode while working on it (the database named by DATABASE_FILE or
+// DATABASE_URL is used as it is, and the form run saves into it: use the copy npm run bench makes):
+//   DATABASE_FILE=.bench/load-copy.sqlite npx tsx scripts/bench-load.ts --pages 'family page' --users 20 --modes paced,spread
+//     [--workers 1] [--node-args='--cpu-prof --cpu-prof-dir=.bench/prof']
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: { pages: { type: 'string' }, users: { type: 'string' }, modes: { type: 'string' }, workers: { type: 'string' }, 'node-args': { type: 'string' } },
+  });
+  const list = (v: string | undefined) => v?.split(',').map((x) => x.trim());
+  const env: Record<string, string> = process.env.DATABASE_URL ? { DATABASE_URL: process.env.DATABASE_URL } : { DATABASE_FILE: process.env.DATABASE_FILE ?? '.bench/load-copy.sqlite' };
+  benchLoad({ env }, {
+    pages: list(values.pages), users: list(values.users)?.map(Number), modes: list(values.modes) as LoadFigures['mode'][],
+    workers: list(values.workers)?.map(Number), nodeArgs: values['node-args']?.split(' ').filter(Boolean),
+  }).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
 }
