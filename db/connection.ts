@@ -16,6 +16,8 @@ export interface DbOptions {
   databaseUrl?: string;
   sqliteFile?: string;
   poolMax?: number;
+  /** PostgreSQL: run queries marked prepared() as prepared statements (default true; see prepared-statements.ts) */
+  preparedStatements?: boolean;
   /** SQLite: how long a statement waits for another connection's write lock (default 5 s) */
   busyTimeoutMs?: number;
 }
@@ -33,7 +35,7 @@ export function createDb(opts: DbOptions): Knex {
         min: 0,
         max: opts.poolMax ?? 10,
         afterCreate: (conn: any, done: (err: Error | null, conn: any) => void) => {
-          prepareMarkedQueries(conn);
+          if (opts.preparedStatements !== false) prepareMarkedQueries(conn);
           done(null, conn);
         },
       },

@@ -7,7 +7,9 @@ import type { Knex } from 'knex';
 // and run again with new values, so the server reuses the plan. Only for lookups by key,
 // whose plan does not depend on the values (PostgreSQL may reuse one generic plan for a
 // prepared statement). On SQLite it changes nothing: every statement is kept there anyway
-// (statement-cache.ts).
+// (statement-cache.ts). DATABASE_PREPARED_STATEMENTS=false turns it off, for a connection
+// pooler in transaction mode that cannot keep a connection's prepared statements (PgBouncer
+// before 1.21, or without max_prepared_statements): marked queries then run as any other.
 
 /** The most statements one connection keeps prepared; the least recently used is dropped beyond it. */
 const MAX_PREPARED = 200;

@@ -5,6 +5,7 @@ import { prepared, prepareMarkedQueries } from '../db/prepared-statements.js';
 import { createTestDb, type TestDb } from './support/db.js';
 import { loadFamily } from '../server/cases/families-repository.js';
 import { seedFamily } from './support/cases.js';
+import { loadConfig } from '../server/config.js';
 
 // Queries marked prepared() run as prepared statements on PostgreSQL (db/prepared-statements.ts),
 // and unchanged on SQLite.
@@ -39,6 +40,22 @@ describe('prepared()', () => {
     // an unmarked query is not kept
     await oneConnection('families').select('family_ref').where({ id: familyId });
     expect(await preparedOn(oneConnection)).toEqual(statements);
+  });
+});
+
+describe('DATABASE_PREPARED_STATEMENTS', () => {
+  it('is on unless set to false, and when off a marked query runs unprepared', async () => {
+    const config = (env: Record<string, string>) => loadConfig({ DATABASE_FILE: ':memory:', ...env } as NodeJS.ProcessEnv);
+    expect(config({}).preparedStatements).toBe(true);
+    expect(config({ DATABASE_PREPARED_STATEMENTS: 'false' }).preparedStatements).toBe(false);
+    expect(() => config({ DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow();
+    const off = createDb({ ...t.options, poolMax: 1, preparedStatements: false });
+    try {
+      expect((await loadFamily(off, familyId))!.family_ref).toBe('PREP-1');
+      if (isPostgres(off)) expect(await preparedOn(off)).toEqual([]);
+    } finally {
+      await off.destroy();
+    }
   });
 });
 
