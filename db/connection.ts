@@ -152,6 +152,8 @@ export async function longWriteTransaction<T>(db: Knex, work: (trx: Knex.Transac
 }
 
 const MIGRATION_LOCK_KEY = 4242_0001;
+/** How long a process waits for another one's migrations on SQLite before giving up. */
+const MIGRATION_WAIT_MS = 60_000;
 
 /**
  * Brings the schema up to date. On PostgreSQL an advisory lock makes concurrent
@@ -161,12 +163,14 @@ export async function migrateLatest(db: Knex): Promise<void> {
   if (!isPostgres(db)) {
     // SQLite has no advisory locks: a process that loses the race (table exists, or
     // knex's own migration lock is held) waits and tries again, then finds nothing to do.
-    for (let attempt = 1; ; attempt++) {
+    // It waits as long as the winner may take on a busy machine, not a number of tries.
+    const giveUpAt = Date.now() + MIGRATION_WAIT_MS;
+    for (;;) {
       try {
         await db.migrate.latest({ migrationSource });
         return;
       } catch (err) {
-        if (attempt >= 20) throw err;
+        if (Date.now() > giveUpAt) throw err;
         await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
       }
     }
