@@ -75,8 +75,7 @@ describe('backup while the app saves, then restore', () => {
     let stop = false;
     const writer = async (w: number) => {
       const client = new Browserless();
-      const signInToken = await client.csrf(`${app.baseUrl}/sign-in`);
-      expect((await client.form(`${app.baseUrl}/sign-in`, { _csrf: signInToken, email: 'coord@council.example', password: PASSWORD })).status).toBe(302);
+      expect(await client.signIn(app.baseUrl, 'coord@council.example', PASSWORD)).toBe(302);
       const token = await client.csrf(`${app.baseUrl}/families/new`);
       for (let i = 0; !stop; i++) {
         const name = `Backup${w}x${i}`;
@@ -89,8 +88,7 @@ describe('backup while the app saves, then restore', () => {
     let views = 0;
     const reader = async () => {
       const client = new Browserless();
-      const signInToken = await client.csrf(`${app.baseUrl}/sign-in`);
-      expect((await client.form(`${app.baseUrl}/sign-in`, { _csrf: signInToken, email: 'coord@council.example', password: PASSWORD })).status).toBe(302);
+      expect(await client.signIn(app.baseUrl, 'coord@council.example', PASSWORD)).toBe(302);
       while (!stop) {
         expect((await client.request(`${app.baseUrl}/families/new`)).status).toBe(200);
         views++;

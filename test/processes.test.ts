@@ -32,9 +32,7 @@ afterAll(async () => {
 });
 
 async function signInTo(client: Browserless, baseUrl: string, email: string) {
-  const token = await client.csrf(`${baseUrl}/sign-in`);
-  const res = await client.form(`${baseUrl}/sign-in`, { _csrf: token, email, password: PASSWORD });
-  expect(res.status).toBe(302);
+  expect(await client.signIn(baseUrl, email, PASSWORD)).toBe(302);
 }
 
 describe('two app processes on one database', () => {

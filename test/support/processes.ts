@@ -68,4 +68,9 @@ export class Browserless {
   form(url: string, body: Record<string, string>) {
     return this.request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(body).toString() });
   }
+  /** Signs in through the sign-in form; the status of the answer (302 when signed in). */
+  async signIn(baseUrl: string, email: string, password: string): Promise<number> {
+    const token = await this.csrf(`${baseUrl}/sign-in`);
+    return (await this.form(`${baseUrl}/sign-in`, { _csrf: token, email, password })).status;
+  }
 }
