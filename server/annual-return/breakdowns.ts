@@ -10,7 +10,7 @@ export interface BreakdownRow {
   code: string;
   label: string;
   count: number;
-  /** Referral ids (unit 'fgcs') or child ids (unit 'children') behind the figure (empty when counted in the database). */
+  /** Referral ids (unit 'fgcs') or child ids (unit 'children') behind the figure. */
   ids: number[];
 }
 
@@ -56,35 +56,7 @@ export class Tally {
   ids(code: string): number[] | undefined {
     return this.byCode.get(code);
   }
-
-  count(code: string): number {
-    return this.byCode.get(code)?.length ?? 0;
-  }
 }
-
-/** Counts by code without the ids behind them (figures counted in the database). */
-export class CountTally {
-  private readonly byCode = new Map<string, number>();
-
-  add(code: string, n = 1): void {
-    this.byCode.set(code, (this.byCode.get(code) ?? 0) + n);
-  }
-
-  codes(): IterableIterator<string> {
-    return this.byCode.keys();
-  }
-
-  ids(): undefined {
-    return undefined;
-  }
-
-  count(code: string): number {
-    return this.byCode.get(code) ?? 0;
-  }
-}
-
-/** What a breakdown is built from: counts by code, with the ids behind them where known. */
-export type Tallied = Pick<Tally, 'codes' | 'count'> & { ids(code: string): number[] | undefined };
 
 /** The rows of a code list, in list order, without NR and without repeated codes. */
 export function listRows(codes: CodeLists, list: string): RowSpec[] {
@@ -109,16 +81,16 @@ export function unknownCodeLabel(code: string): string {
 export function finishBreakdown(
   meta: { key: string; title: string; population: string; unit: BreakdownUnit },
   spec: readonly RowSpec[],
-  tally: Tallied,
+  tally: Tally,
   unknownLabel: (code: string) => string = unknownCodeLabel,
 ): Breakdown {
   const rows: BreakdownRow[] = [];
   const inSpec = new Set<string>();
   let total = 0;
   const push = (code: string, label: string) => {
-    const count = tally.count(code);
-    rows.push({ code, label, count, ids: tally.ids(code) ?? [] });
-    total += count;
+    const ids = tally.ids(code) ?? [];
+    rows.push({ code, label, count: ids.length, ids });
+    total += ids.length;
   };
   for (const s of spec) {
     if (s.code === NR || inSpec.has(s.code)) continue;

@@ -1,10 +1,8 @@
 // The children's breakdowns (age band, sex, ethnicity and its major group, disability, legal
 // status at referral) for a child population: how each counted child is coded, and the rows
-// each breakdown has. computeReturn tallies children in memory; the insight pages tally them
-// in the database (server/insight/child-counts.ts); both finish their tallies here, so the
-// rows, labels and order are the same whichever counted.
+// each breakdown has, kept apart from the rest of computeReturn's counting.
 import { AGE_BANDS } from './age-bands.js';
-import { NR, finishBreakdown, listRows, unknownCodeLabel, type Breakdown, type CodeLists, type RowSpec, type Tallied } from './breakdowns.js';
+import { NR, finishBreakdown, listRows, unknownCodeLabel, type Breakdown, type CodeLists, type RowSpec, type Tally } from './breakdowns.js';
 
 export const CHILD_DIMENSIONS = ['ageBand', 'sex', 'ethnicityGroup', 'ethnicity', 'disability', 'legalStatus'] as const;
 export type ChildDimension = (typeof CHILD_DIMENSIONS)[number];
@@ -52,15 +50,14 @@ export function disabilityCodeOf(list: readonly (string | null | undefined)[] | 
   return any ? 'NOTDISABLED' : NR;
 }
 
-export const hasCmsId = (cmsId: string | null | undefined): boolean => cmsId !== null && cmsId !== undefined && cmsId.trim() !== '';
-
 /**
  * The legal status counted for a child: as recorded on the referral, else NKCSC for a child
- * with no CMS id, else NR (also when the child's record is not there: `hasCms` null).
+ * with no CMS id, else NR (also when the child's record is not there).
  */
-export function legalStatusCodeOf(status: string | null, hasCms: boolean | null): string {
+export function legalStatusCodeOf(status: string | null, child: { cms_id: string | null } | undefined): string {
   if (status !== null) return status;
-  return hasCms === false ? NOT_KNOWN_TO_CSC : NR;
+  if (child && (child.cms_id === null || child.cms_id === undefined || child.cms_id.trim() === '')) return NOT_KNOWN_TO_CSC;
+  return NR;
 }
 
 /** The code lists' view of the children's dimensions: rows for each breakdown and the major group of each ethnicity. */
@@ -93,7 +90,7 @@ export function childCoding(codes: CodeLists): ChildCoding {
 }
 
 /** The breakdowns of a child population, keyed `${population}.children.${dimension}`. */
-export function childBreakdowns(population: ChildPopulationKey, tallies: Record<ChildDimension, Tallied>, coding: ChildCoding): Record<string, Breakdown> {
+export function childBreakdowns(population: ChildPopulationKey, tallies: Record<ChildDimension, Tally>, coding: ChildCoding): Record<string, Breakdown> {
   const out: Record<string, Breakdown> = {};
   for (const d of CHILD_DIMENSIONS) {
     const key = `${population}.children.${d}`;

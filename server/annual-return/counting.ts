@@ -17,7 +17,7 @@ import {
   type RowSpec,
 } from './breakdowns.js';
 import { median } from './median.js';
-import { childBreakdowns, childCoding, disabilityCodeOf, hasCmsId, legalStatusCodeOf, type ChildDimension, type ChildPopulationKey } from './child-breakdowns.js';
+import { childBreakdowns, childCoding, disabilityCodeOf, legalStatusCodeOf, type ChildDimension, type ChildPopulationKey } from './child-breakdowns.js';
 
 export type { Breakdown, BreakdownRow, BreakdownUnit, CodeEntry, CodeLists } from './breakdowns.js';
 export { AGE_BANDS, ageBand } from './age-bands.js';
@@ -415,7 +415,7 @@ export function computeReturn(input: ReturnInput): AnnualReturn {
       t.ethnicity.add(eth, id);
       t.ethnicityGroup.add(coding.groupOf(eth), id);
       t.disability.add(disabilityCodeOf(child?.disabilities), id);
-      t.legalStatus.add(legalStatusCodeOf(status, child ? hasCmsId(child.cms_id) : null), id);
+      t.legalStatus.add(legalStatusCodeOf(status, child), id);
     }
     Object.assign(breakdowns, childBreakdowns(population, t, coding));
   };

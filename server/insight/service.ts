@@ -204,11 +204,12 @@ export class InsightService {
    */
   private caseData(b: Basics, sel: Selection, spec: Spec): Promise<CaseData> {
     const key = (s: Spec | 'narrowed') => `${selectionKey(sel)}|${s}`;
-    if (this.data.peek(key('all'), b.version) === undefined) {
+    const fullLoaded = this.data.peek(key('all'), b.version) !== undefined;
+    if (!fullLoaded) {
       const wider = this.widerFullSet(b.version, sel);
       if (wider) return this.data.get(key('narrowed'), b.version, async () => narrowCases(await wider, sel.filters));
     }
-    const use: Spec = this.data.peek(key('all'), b.version) !== undefined ? 'all' : spec;
+    const use: Spec = fullLoaded ? 'all' : spec;
     return this.data.get(key(use), b.version, async () => {
       const cases = await loadInsightCases(this.db, sel.period, sel.filters, SPECS[use]);
       if (use === 'all' && noFilters(sel.filters)) this.fullSets.set(key(use), sel.period);

@@ -50,6 +50,3 @@ export async function rowsOf(db: Knex, sql: string, bindings: Record<string, unk
   const result = await db.raw(sql, bindings as any);
   return isPostgres(db) ? result.rows : result;
 }
-
-/** A referral id as 12 digits, so ids sort as text. */
-export const paddedId = (db: Knex, column: string) => (isPostgres(db) ? `lpad(cast(${column} as text), 12, '0')` : `printf('%012d', ${column})`);

@@ -4,14 +4,13 @@
 // (monthRange), in one scan of the referrals and one of their reviews.
 // test/insight-loading.test.ts checks both give the same figures.
 import type { Knex } from 'knex';
-import { isPostgres } from '../../db/connection.js';
+import { rowsOf } from './sql.js';
 import { applyFilters } from './data.js';
 import type { Filters } from './filters.js';
 import { monthRange } from './period.js';
 import type { TrendMonth } from './trends.js';
 
 export async function trendCounts(db: Knex, range: { from: string; to: string; months: string[] }, filters: Filters): Promise<TrendMonth[]> {
-  const pg = isPostgres(db);
   const bindings: Record<string, unknown> = { from: range.from, to: range.to };
   range.months.forEach((m, i) => {
     const r = monthRange(m);
@@ -24,10 +23,7 @@ export async function trendCounts(db: Knex, range: { from: string; to: string; m
   const reviews = db('review_conferences as v').distinct('v.referral_id', 'v.review_date')
     .whereBetween('v.review_date', [range.from, range.to])
     .whereIn('v.referral_id', applyFilters(db, db('referrals').select('id'), filters));
-  const row = async (sql: string, b: Record<string, unknown>) => {
-    const result = await db.raw(sql, b);
-    return ((pg ? result.rows[0] : result[0]) ?? {}) as Record<string, unknown>;
-  };
+  const row = async (sql: string, b: Record<string, unknown>) => (await rowsOf(db, sql, b))[0] ?? {};
   const [r, v] = await Promise.all([
     row(`select ${range.months.map((_, i) => `${inMonth('r.referral_date', i)} as r${i}, ${inMonth('r.initial_fgc_date', i)} as c${i}`).join(', ')} from :referrals as r`, { ...bindings, referrals }),
     row(`select ${range.months.map((_, i) => `${inMonth('v.review_date', i)} as v${i}`).join(', ')} from :reviews as v`, { ...bindings, reviews }),
