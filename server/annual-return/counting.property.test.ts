@@ -116,6 +116,21 @@ describe('property: every breakdown reconciles', () => {
     );
   });
 
+  it('without the children\'s breakdowns, gives every other figure unchanged', () => {
+    fc.assert(
+      fc.property(world(), ({ children, referrals }) => {
+        const full = computeReturn({ year: YEAR, referrals, children, codes });
+        const light = computeReturn({ year: YEAR, referrals, children, codes, childBreakdowns: false });
+        const { breakdowns, ...rest } = full;
+        const fgcBreakdowns = Object.fromEntries(Object.entries(breakdowns).filter(([key]) => !key.includes('.children.')));
+        expect(Object.keys(fgcBreakdowns).length).toBeGreaterThan(0);
+        expect(Object.keys(breakdowns).length).toBeGreaterThan(Object.keys(fgcBreakdowns).length);
+        expect(light).toEqual({ ...rest, breakdowns: fgcBreakdowns });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('still reconciles when merges form cycles or point anywhere', () => {
     fc.assert(
       fc.property(world({ cycles: true }), ({ children, referrals }) => {

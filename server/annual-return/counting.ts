@@ -32,6 +32,8 @@ export interface ReturnInput {
   referrals: Referral[];
   children: Child[];
   codes: CodeLists;
+  /** false leaves out the children's breakdowns (characteristics), most of the work, for a caller that reads none (default true) */
+  childBreakdowns?: boolean;
 }
 
 export type PopulationKey =
@@ -398,6 +400,7 @@ export function computeReturn(input: ReturnInput): AnnualReturn {
   };
 
   const countChildren = (population: ChildPopulationKey, kids: ChildPopulation) => {
+    if (input.childBreakdowns === false) return;
     const t: Record<ChildDimension, Tally> = {
       ageBand: new Tally(),
       sex: new Tally(),

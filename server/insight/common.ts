@@ -35,16 +35,26 @@ export const ALL_TIME: Range = { from: '0000-01-01', to: '9999-12-31', label: 'a
 
 /**
  * The annual return's figures for any period (computeReturn: the one place populations are
- * counted), over all the case data or over some of its referrals.
+ * counted), over all the case data or over some of its referrals. `childBreakdowns: false`
+ * (pages that read no child characteristics) skips most of the work; figures over all the
+ * referrals are kept on the data, so pages sharing it count once.
  */
-export function countPeriod(data: CaseData, period: Range, referrals: Referral[] = data.referrals): AnnualReturn {
+export function countPeriod(data: CaseData, period: Range, referrals: Referral[] = data.referrals, options: { childBreakdowns?: boolean } = {}): AnnualReturn {
   const year = financialYearOf(period.from === ALL_TIME.from ? '2000-04-01' : period.from);
-  const count = (children: Child[]) => computeReturn({ year, period: { from: period.from, to: period.to, label: period.label }, referrals, children, codes: data.codes });
+  const childBreakdowns = options.childBreakdowns !== false;
+  const count = (children: Child[]) =>
+    computeReturn({ year, period: { from: period.from, to: period.to, label: period.label }, referrals, children, codes: data.codes, childBreakdowns });
   if (referrals !== data.referrals) return count(childrenOf(data, referrals));
   const key = `${period.from}|${period.to}|${period.label}`;
   data.counted ??= new Map();
-  let ret = data.counted.get(key);
-  if (!ret) data.counted.set(key, (ret = count(data.children)));
+  const full = data.counted.get(`${key}|full`);
+  if (full || !childBreakdowns) {
+    const ret = full ?? data.counted.get(`${key}|fgcs`) ?? count(data.children);
+    if (!full) data.counted.set(`${key}|fgcs`, ret);
+    return ret;
+  }
+  const ret = count(data.children);
+  data.counted.set(`${key}|full`, ret);
   return ret;
 }
 
@@ -86,14 +96,8 @@ export function pick(byId: Map<number, Referral>, ids: readonly number[]): Refer
 }
 
 /** A referral's code matches a filter value as applyFilters (data.ts) matches it in the database: NR is blank or missing. */
-function matches(value: string | null, wanted: string): boolean {
+export function matchesCode(value: string | null, wanted: string): boolean {
   if (!wanted) return true;
   if (wanted === NR) return value === null || value === '';
   return value === wanted;
-}
-
-/** The case data of the referrals passing the stage and source filters (not the team filter: that needs the coordinators' teams). */
-export function narrowCases(data: CaseData, filters: Pick<Filters, 'stage' | 'source'>): CaseData {
-  const referrals = data.referrals.filter((r) => matches(r.stage_offered, filters.stage) && matches(r.referral_source, filters.source));
-  return { referrals, children: data.children, codes: data.codes };
 }

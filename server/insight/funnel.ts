@@ -28,7 +28,7 @@ export const FUNNEL_STEPS: { key: FunnelStep['key']; label: string }[] = [
  */
 export function cohortFunnel(data: CaseData, period: Range): { steps: FunnelStep[]; cohort: AnnualReturn } {
   const cohortReferrals = data.referrals.filter((r) => r.referral_date >= period.from && r.referral_date <= period.to);
-  const cohort = countPeriod(data, ALL_TIME, cohortReferrals);
+  const cohort = countPeriod(data, ALL_TIME, cohortReferrals, { childBreakdowns: false });
   const byId = indexReferrals(cohortReferrals);
   const resolve = resolverFor(data);
   const steps = FUNNEL_STEPS.map(({ key, label }) => {
@@ -106,7 +106,7 @@ export function activityTable(ret: ActivityCounts): InsightTable {
 
 /** Funnel figures from the period's case data. */
 export function funnelFigures(data: CaseData, period: Range) {
-  const ret = countPeriod(data, period);
+  const ret = countPeriod(data, period, data.referrals, { childBreakdowns: false });
   const { steps } = cohortFunnel(data, period);
   return { steps, tables: [funnelTable(steps), activityTable(ret)] };
 }

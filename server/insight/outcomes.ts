@@ -66,7 +66,7 @@ export interface OutcomeFigures {
 }
 
 export function outcomeFigures(data: CaseData, period: Range, today: string): OutcomeFigures {
-  const ret = countPeriod(data, period);
+  const ret = countPeriod(data, period, data.referrals, { childBreakdowns: false });
   const byId = indexReferrals(data.referrals);
   const resolve = resolverFor(data);
   const held = outcomeGroup(pick(byId, ret.populations.tookPlace.fgcIds), resolve, (r) => r.initial_fgc_date, today);
@@ -130,19 +130,30 @@ export interface DueOutcome {
  */
 export function dueOutcomes(referrals: Iterable<Pick<Referral, 'id' | 'referral_ref' | 'family_id' | 'initial_fgc_date' | 'children'>>, today: string): DueOutcome[] {
   const out: DueOutcome[] = [];
+  const lastHeld = { 6: lastDueConference(today, 6), 12: lastDueConference(today, 12) };
   for (const r of referrals) {
     const held = r.initial_fgc_date;
     if (!held) continue;
     for (const months of [6, 12] as const) {
-      const due = addMonths(held, months);
-      if (today < due) continue;
+      if (held > lastHeld[months]) continue;
       const missing = r.children.filter((c) => months === 6
         ? !c.outcome_6m_legal_status || !c.outcome_6m_living
         : !c.outcome_12m_legal_status || !c.outcome_12m_living).length;
-      if (missing) out.push({ referralId: r.id, referralRef: r.referral_ref, familyId: r.family_id, conferenceDate: held, months, due, children: missing });
+      if (missing) out.push({ referralId: r.id, referralRef: r.referral_ref, familyId: r.family_id, conferenceDate: held, months, due: addMonths(held, months), children: missing });
     }
   }
   return out.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.referralId - b.referralId));
+}
+
+/** The latest conference date whose outcome `months` later is due by `today` (addMonths clamps month ends, so several days can fall due on one). */
+export function lastDueConference(today: string, months: number): string {
+  let d = addMonths(today, -months);
+  for (let i = 0; i < 4; i++) {
+    const next = new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    if (addMonths(next, months) <= today) d = next;
+    else break;
+  }
+  return d;
 }
 
 export function dueTable(due: DueOutcome[]): InsightTable {

@@ -21,7 +21,7 @@ export interface PlanFigures {
 }
 
 export function planFigures(data: CaseData, period: Range): PlanFigures {
-  const ret = countPeriod(data, period);
+  const ret = countPeriod(data, period, data.referrals, { childBreakdowns: false });
   const byId = indexReferrals(data.referrals);
   const held = pick(byId, ret.populations.tookPlace.fgcIds);
   const agreedPlans = pick(byId, ret.populations.plansAgreed.fgcIds);

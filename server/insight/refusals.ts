@@ -134,7 +134,8 @@ export interface RefusalFigures {
 }
 
 export function refusalFigures(data: CaseData, period: Range, by: RefusalDimension): RefusalFigures {
-  const ret = countPeriod(data, period);
+  // by stage offered reads no child characteristics
+  const ret = countPeriod(data, period, data.referrals, { childBreakdowns: by !== 'stageOffered' });
   const byId = indexReferrals(data.referrals);
   const resolve = resolverFor(data);
   const declineReasons = ret.breakdowns['declined.fgcs.declineReason'];

@@ -75,7 +75,7 @@ export function timeliness(ret: AnnualReturn, referrals: Referral[], period: Ran
 }
 
 export function timelinessFigures(data: CaseData, period: Range) {
-  const ret = countPeriod(data, period);
+  const ret = countPeriod(data, period, data.referrals, { childBreakdowns: false });
   const t = timeliness(ret, data.referrals, period);
   return { ret, figures: t, tables: [overallTable(t), monthlyTable(t, 'consent'), monthlyTable(t, 'conference')] };
 }
