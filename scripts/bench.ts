@@ -40,7 +40,7 @@ function run(cmd: string, args: string[], env: Record<string, string>): Promise<
 }
 
 async function task(target: Target, name: string, args: string[] = []) {
-  const { code, stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/bench-task.ts', '--task', name, ...args], target.env);
+  const { code, stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', 'scripts/bench-task.ts', '--task', name, ...args], target.env);
   const line = stdout.trim().split('\n').pop() ?? '';
   if (code !== 0) throw new Error(`bench task ${name} failed: ${stdout}`);
   return JSON.parse(line) as { task: string; ms: number; peakMb: number; detail: string };
