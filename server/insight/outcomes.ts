@@ -33,14 +33,8 @@ export interface OutcomeGroup {
 function outcomeGroup(referrals: Referral[], resolve: (id: number) => number, anchor: (r: Referral) => string | null, today: string): OutcomeGroup {
   const rows = earliestRows(referrals, resolve);
   const counts: OutcomeGroup['counts'] = {};
-  // the day an outcome falls due, worked out once per date and interval (many children share them)
-  const dueDates = new Map<string, string>();
-  const dueOn = (from: string, months: number) => {
-    const key = `${from}|${months}`;
-    let due = dueDates.get(key);
-    if (due === undefined) dueDates.set(key, (due = addMonths(from, months)));
-    return due;
-  };
+  // due when counted from a date on or before the last one due by today (no date sums per child)
+  const lastDue = { 6: lastDueConference(today, 6), 12: lastDueConference(today, 12) };
   for (const v of OUTCOME_VIEWS) {
     const m = new Map<string, number>();
     for (const { referral, row } of rows.values()) {
@@ -49,7 +43,7 @@ function outcomeGroup(referrals: Referral[], resolve: (id: number) => number, an
       if (recorded && String(recorded).trim()) code = String(recorded);
       else {
         const from = anchor(referral);
-        code = from && today >= dueOn(from, v.months) ? DUE_NOT_RECORDED : NOT_YET_DUE;
+        code = from && from <= lastDue[v.months] ? DUE_NOT_RECORDED : NOT_YET_DUE;
       }
       m.set(code, (m.get(code) ?? 0) + 1);
     }
@@ -136,9 +130,10 @@ export function dueOutcomes(referrals: Iterable<Pick<Referral, 'id' | 'referral_
     if (!held) continue;
     for (const months of [6, 12] as const) {
       if (held > lastHeld[months]) continue;
-      const missing = r.children.filter((c) => months === 6
-        ? !c.outcome_6m_legal_status || !c.outcome_6m_living
-        : !c.outcome_12m_legal_status || !c.outcome_12m_living).length;
+      let missing = 0;
+      for (const c of r.children) {
+        if (months === 6 ? !c.outcome_6m_legal_status || !c.outcome_6m_living : !c.outcome_12m_legal_status || !c.outcome_12m_living) missing++;
+      }
       if (missing) out.push({ referralId: r.id, referralRef: r.referral_ref, familyId: r.family_id, conferenceDate: held, months, due: addMonths(held, months), children: missing });
     }
   }
