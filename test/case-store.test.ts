@@ -126,6 +126,22 @@ describe('the case store', () => {
     expect((await after).referrals.find((r) => r.id === a.id)?.closure_date).toBe('2024-12-12');
   });
 
+  it('keeps the changes it could not apply for the next read (a failed read loses nothing)', async () => {
+    await store.refresh();
+    const child = (await db('children').orderBy('id').first())!;
+    const ethnicity = child.ethnicity === 'MWBC' ? 'MWBA' : 'MWBC';
+    await db('children').where({ id: child.id }).update({ ethnicity });
+    await db.schema.renameTable('child_disabilities', 'child_disabilities_away');
+    try {
+      await expect(store.refresh()).rejects.toThrow();
+    } finally {
+      await db.schema.renameTable('child_disabilities_away', 'child_disabilities');
+    }
+    const cases = await store.casesIn(PERIODS[3], NO_FILTERS);
+    expect(cases.children.find((c) => c.id === child.id)?.ethnicity).toBe(ethnicity);
+    await expectCurrent('after a failed read');
+  });
+
   it('prunes feed rows older than a day, and keeps the rest', async () => {
     const old = Math.floor(Date.now() / 1000) - FEED_KEPT_SECONDS - 60;
     await db('case_changes').insert({ kind: 'referral', entity_id: 1, at: old });

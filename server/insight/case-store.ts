@@ -143,6 +143,7 @@ export class CaseStore {
   private childCount = 0;
   /** the referrals map is in id order (a referral committed after one with a higher id breaks it) */
   private inIdOrder = true;
+  private highestReferral = 0;
   private position: Position | null = null;
   private readAt = 0;
   private prunedAt = 0;
@@ -181,13 +182,22 @@ export class CaseStore {
   }
 
   private async catchUp(): Promise<void> {
-    if (!this.position || Date.now() - this.readAt > (FEED_KEPT_SECONDS * 1000) / 2) return this.loadAll();
-    const started = Date.now();
-    const changes = await this.readFeed(this.position);
-    if (changes === 'reload' || changes.some((c) => c.kind === 'all')) return this.loadAll();
-    await this.apply(changes);
-    this.readAt = started;
-    await this.prune();
+    for (let loads = 0; ; loads++) {
+      if (!this.position || Date.now() - this.readAt > (FEED_KEPT_SECONDS * 1000) / 2) await this.loadAll();
+      const started = Date.now();
+      const feed = await this.readFeed(this.position!);
+      if (feed === 'reload' || feed.changes.some((c) => c.kind === 'all')) {
+        // a restored database, or a table truncated (perhaps during the load): everything again
+        this.position = null;
+        if (loads < 3) continue;
+        throw new Error('The case data was replaced wholesale three times while it was being loaded');
+      }
+      await this.apply(feed.changes);
+      feed.advance(); // only once applied: a failed read leaves the changes to the next one
+      this.readAt = started;
+      await this.prune();
+      return;
+    }
   }
 
   /** Everything, read in id ranges; the feed position is taken first, so changes made during the load are applied after it. */
@@ -196,12 +206,16 @@ export class CaseStore {
     const started = Date.now();
     const position = await this.currentPosition();
     const referrals = new Map<number, Entry>();
+    let highestReferral = 0;
     const children: (Child | undefined)[] = [];
     let childCount = 0;
     const highest = async (table: string) => Number((await this.db(table).max({ n: 'id' }))[0]?.n ?? 0);
     const [topReferral, topChild] = await Promise.all([highest('referrals'), highest('children')]);
     for (let from = 1; from <= topReferral; from += LOAD_STEP) {
-      for (const [id, r] of await readReferrals(this.db, { from, to: from + LOAD_STEP - 1 })) referrals.set(id, entryOf(r));
+      for (const [id, r] of await readReferrals(this.db, { from, to: from + LOAD_STEP - 1 })) {
+        referrals.set(id, entryOf(r));
+        highestReferral = id;
+      }
       await nextTurn();
     }
     for (let from = 1; from <= topChild; from += LOAD_STEP) {
@@ -213,6 +227,7 @@ export class CaseStore {
     }
     // rows added after the maxima were read are in the feed after the position
     this.referrals = referrals;
+    this.highestReferral = highestReferral;
     this.children = children;
     this.childCount = childCount;
     this.inIdOrder = true;
@@ -220,25 +235,20 @@ export class CaseStore {
     this.readAt = started;
     this.stats.loadMs = performance.now() - t;
     this.stats.loads++;
-    await this.catchUpFrom(position);
-  }
-
-  private async catchUpFrom(position: Position): Promise<void> {
-    const changes = await this.readFeed(position);
-    if (changes !== 'reload') await this.apply(changes.filter((c) => c.kind !== 'all'));
   }
 
   private async currentPosition(): Promise<Position> {
-    if (isPostgres(this.db)) {
-      const r = await this.db.raw('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
-      return { xmin: BigInt(r.rows[0].xmin), applied: new Map() };
-    }
+    if (isPostgres(this.db)) return { xmin: await snapshotXmin(this.db), applied: new Map() };
     const [row] = await this.db('case_changes').max({ n: 'id' });
     return { lastId: Number(row?.n ?? 0) };
   }
 
-  /** The feed rows after the position (moving it on), or 'reload' when the database is not the one the position was taken on (a restored backup). */
-  private async readFeed(position: Position): Promise<Change[] | 'reload'> {
+  /**
+   * The feed rows after the position, with `advance` to move the position past them once they
+   * are applied; or 'reload' when the database is not the one the position was taken on (a
+   * SQLite database restored from a backup numbers its feed from lower down).
+   */
+  private async readFeed(position: Position): Promise<{ changes: Change[]; advance: () => void } | 'reload'> {
     const toChange = (r: any): Change => ({ id: Number(r.id), kind: r.kind, entityId: Number(r.entity_id), xid: r.xid === undefined ? undefined : BigInt(r.xid) });
     if ('lastId' in position) {
       const [rows, [top]] = await Promise.all([
@@ -246,17 +256,24 @@ export class CaseStore {
         this.db('case_changes').max({ n: 'id' }),
       ]);
       if (Number(top?.n ?? 0) < position.lastId) return 'reload';
-      if (rows.length) position.lastId = Number(rows[rows.length - 1].id);
-      return rows.map(toChange);
+      const changes = rows.map(toChange);
+      const advance = () => {
+        if (changes.length) position.lastId = changes[changes.length - 1].id;
+      };
+      return { changes, advance };
     }
     // the snapshot's xmin first: every transaction before it has ended, so is visible to the read after it
-    const next = BigInt((await this.db.raw('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin')).rows[0].xmin);
+    const next = await snapshotXmin(this.db);
     const rows = await this.db('case_changes').select('id', 'kind', 'entity_id', this.db.raw('xid::text as xid')).where('xid', '>=', this.db.raw('?::xid8', [position.xmin.toString()]));
-    const fresh = rows.map(toChange).filter((c) => !position.applied.has(c.id));
-    for (const c of fresh) position.applied.set(c.id, c.xid!);
-    for (const [id, xid] of position.applied) if (xid < next) position.applied.delete(id);
-    position.xmin = next;
-    return fresh;
+    const changes = rows.map(toChange).filter((c) => !position.applied.has(c.id));
+    return {
+      changes,
+      advance: () => {
+        for (const c of changes) position.applied.set(c.id, c.xid!);
+        for (const [id, xid] of position.applied) if (xid < next) position.applied.delete(id);
+        position.xmin = next;
+      },
+    };
   }
 
   /** Reloads the referrals and children the changes name; those no longer in the database leave the store. */
@@ -268,14 +285,14 @@ export class CaseStore {
       referralIds.length ? readReferrals(this.db, { ids: referralIds }) : new Map<number, Referral>(),
       childIds.length ? readChildren(this.db, { ids: childIds }) : new Map<number, Child>(),
     ]);
-    let last = this.lastReferralId();
     for (const id of referralIds) {
       const r = referrals.get(id);
       if (!r) this.referrals.delete(id);
       else {
-        if (!this.referrals.has(id) && id < last) this.inIdOrder = false;
+        // a new referral goes to the end of the map: out of id order if a higher id is there
+        if (!this.referrals.has(id) && id < this.highestReferral) this.inIdOrder = false;
         this.referrals.set(id, entryOf(r));
-        last = Math.max(last, id);
+        this.highestReferral = Math.max(this.highestReferral, id);
       }
     }
     for (const id of childIds) {
@@ -284,12 +301,6 @@ export class CaseStore {
       this.children[id] = c;
     }
     this.stats.changesApplied += changes.length;
-  }
-
-  private lastReferralId(): number {
-    let last = 0;
-    for (const id of this.referrals.keys()) last = id; // the map's last key: referrals are appended
-    return last;
   }
 
   /** Feed rows older than FEED_KEPT_SECONDS go, at most once an hour per process. */
@@ -371,6 +382,12 @@ export function activeIn(r: Referral, range: { from: string; to: string }): bool
     || inRange(r.initial_fgc_date, range) || inRange(r.closure_date, range)) return true;
   for (const d of r.review_dates) if (inRange(d, range)) return true;
   return false;
+}
+
+/** The oldest transaction still running (PostgreSQL): every one before it has committed or rolled back. */
+async function snapshotXmin(db: Knex): Promise<bigint> {
+  const r = await db.raw('select pg_snapshot_xmin(pg_current_snapshot())::text as xmin');
+  return BigInt(r.rows[0].xmin);
 }
 
 const stores = new WeakMap<Knex, CaseStore>();
