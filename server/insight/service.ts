@@ -224,8 +224,8 @@ export class InsightService {
 
   /**
    * Works out every page for a selection in the background, one after another, so moving
-   * between the pages is quick: done once per selection and data version. The case data is
-   * loaded once, with everything every page needs.
+   * between the pages is quick: done once per selection and data version. The selection's case
+   * data is picked from the case store once, and counted once for the pages that share it.
    */
   warm(b: Basics, sel: Selection, today: string): Promise<void> {
     const key = `${b.version}|${selectionKey(sel)}|${today}`;
