@@ -2,7 +2,7 @@
 // every referral (with its children's rows, reviews and plan content) and every child (with
 // characteristics and disabilities), without names or free text. Before it answers, the store
 // reads the case-change feed (migration 011: triggers name every referral and child written,
-// whoever wrote it) and reloads just what changed, one or two small queries when nothing has.
+// whoever wrote it) and reloads just what changed: two small queries when nothing has changed.
 // So a page for any period and filters counts from memory, never from a fresh load of its rows,
 // and several processes on one database each stay current.
 import type { Knex } from 'knex';
