@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { MARKED_TABLES } from '../../db/migrations/010_change_markers.js';
 import { prepared } from '../../db/prepared-statements.js';
+import { FreshReads } from './fresh-reads.js';
 
 // Small tables that nearly every page reads (code lists, users, service settings) kept in
 // each process's memory, and still never out of date, with several processes on one
@@ -18,40 +19,9 @@ export async function readMarkers(db: Knex): Promise<Markers> {
   return Object.fromEntries(rows.map((r) => [r.name, r.version])) as Markers;
 }
 
-/**
- * Reads the markers for many requests at once, never with a read that began before a request
- * arrived (which could miss a change made just before it): a request arriving while a read is
- * under way waits for the next one, which begins as that one ends and answers every request
- * that arrived meanwhile. One read per request when requests come one at a time; a few per
- * burst when they come together.
- */
-class MarkerReads {
-  private current: Promise<Markers> | undefined;
-  private next: Promise<Markers> | undefined;
-
-  constructor(private readonly db: Knex) {}
-
-  read(): Promise<Markers> {
-    if (!this.current) return this.begin();
-    this.next ??= this.current.then(() => undefined, () => undefined).then(() => {
-      this.next = undefined;
-      return this.begin();
-    });
-    return this.next;
-  }
-
-  private begin(): Promise<Markers> {
-    const read = readMarkers(this.db);
-    this.current = read;
-    const done = () => {
-      if (this.current === read) this.current = undefined;
-    };
-    read.then(done, done);
-    return read;
-  }
-}
-
-const reads = new WeakMap<Knex, MarkerReads>();
+// Markers are read for many requests at once, never with a read that began before a request
+// arrived (FreshReads).
+const reads = new WeakMap<Knex, FreshReads<Markers>>();
 const perRequest = new WeakMap<object, Promise<Markers>>();
 
 /** The markers for this request, read after it arrived; one read per request, however many kept tables it uses. */
@@ -59,8 +29,8 @@ export function requestMarkers(db: Knex, req: object): Promise<Markers> {
   let markers = perRequest.get(req);
   if (!markers) {
     let r = reads.get(db);
-    if (!r) reads.set(db, (r = new MarkerReads(db)));
-    perRequest.set(req, (markers = r.read()));
+    if (!r) reads.set(db, (r = new FreshReads(() => readMarkers(db))));
+    perRequest.set(req, (markers = r.get()));
   }
   return markers;
 }

@@ -10,6 +10,7 @@ import { isPostgres } from '../../db/connection.js';
 import type { Child, Referral, ReferralChild } from '../cases/types.js';
 import { eachRow, interner, whereIdIn } from '../common/array-rows.js';
 import { nextTurn } from '../common/next-turn.js';
+import { FreshReads } from '../common/fresh-reads.js';
 import { inRange } from '../common/dates.js';
 import { matchesCode } from './common.js';
 import { NO_TEAM, type Filters } from './filters.js';
@@ -161,11 +162,10 @@ export class CaseStore {
   private position: Position | null = null;
   private readAt = 0;
   private prunedAt = 0;
-  private running: Promise<void> | undefined;
   /** childrenOf's marks: taken[child id] === stamp for the children taken in the current call */
   private taken = new Uint32Array(0);
   private stamp = 0;
-  private queued: Promise<void> | undefined;
+  private readonly reads = new FreshReads(() => this.catchUp());
   /** figures for the first load and the feed, for the benchmark and the logs */
   readonly stats = { loadMs: 0, loads: 0, changesApplied: 0 };
 
@@ -173,26 +173,10 @@ export class CaseStore {
 
   /**
    * Brings the store up to date with every change committed before the call: the first call
-   * loads everything. A call made while a read is under way waits for the next read, which
-   * starts when that one ends and serves every call made meanwhile.
+   * loads everything. A call made while a read is under way waits for the next read (FreshReads).
    */
   refresh(): Promise<void> {
-    if (!this.running) return this.start();
-    this.queued ??= this.running.then(() => undefined, () => undefined).then(() => {
-      this.queued = undefined;
-      return this.start();
-    });
-    return this.queued;
-  }
-
-  private start(): Promise<void> {
-    const run = this.catchUp();
-    this.running = run;
-    const done = () => {
-      if (this.running === run) this.running = undefined;
-    };
-    run.then(done, done);
-    return run;
+    return this.reads.get();
   }
 
   private async catchUp(): Promise<void> {
