@@ -12,7 +12,7 @@ import { eachRow, interner, whereIdIn } from '../common/array-rows.js';
 import { nextTurn } from '../common/next-turn.js';
 import { FreshReads } from '../common/fresh-reads.js';
 import { inRange } from '../common/dates.js';
-import { matchesCode } from './common.js';
+import { childrenOn, matchesCode } from './common.js';
 import { NO_TEAM, type Filters } from './filters.js';
 
 export interface StoredCases {
@@ -345,7 +345,6 @@ export class CaseStore {
   /** The children on the referrals, each once, then the records they were merged into (a stamp per child id marks those taken, far quicker than a set). */
   private childrenOf(referrals: Referral[]): Child[] {
     const stamp = ++this.stamp;
-    const out: Child[] = [];
     const take = (id: number) => {
       if (id >= this.taken.length) {
         const grown = new Uint32Array(Math.max(id + 1, this.taken.length * 2));
@@ -356,16 +355,7 @@ export class CaseStore {
       this.taken[id] = stamp;
       return true;
     };
-    for (const r of referrals) {
-      for (const row of r.children) {
-        let c = this.children[row.child_id];
-        while (c && take(c.id)) {
-          out.push(c);
-          c = c.merged_into_id === null ? undefined : this.children[c.merged_into_id];
-        }
-      }
-    }
-    return out;
+    return childrenOn(referrals, (id) => this.children[id], take);
   }
 
   /** How many referrals and children the store holds. */

@@ -65,17 +65,26 @@ export function childrenOf(data: CaseData, referrals: Iterable<Referral>): Child
     for (const c of data.children) data.childById.set(c.id, c);
   }
   const byId = data.childById;
-  const out = new Map<number, Child>();
+  const seen = new Set<number>();
+  return childrenOn(referrals, (id) => byId.get(id), (id) => !seen.has(id) && !!seen.add(id));
+}
+
+/**
+ * The children on the referrals, each once, then the records they were merged into (following
+ * chains): `childAt` finds a child by id, `take` says whether it is the first time an id is met.
+ */
+export function childrenOn(referrals: Iterable<Referral>, childAt: (id: number) => Child | undefined, take: (id: number) => boolean): Child[] {
+  const out: Child[] = [];
   for (const r of referrals) {
     for (const row of r.children) {
-      let c = byId.get(row.child_id);
-      while (c && !out.has(c.id)) {
-        out.set(c.id, c);
-        c = c.merged_into_id !== null && c.merged_into_id !== undefined ? byId.get(c.merged_into_id) : undefined;
+      let c = childAt(row.child_id);
+      while (c && take(c.id)) {
+        out.push(c);
+        c = c.merged_into_id !== null && c.merged_into_id !== undefined ? childAt(c.merged_into_id) : undefined;
       }
     }
   }
-  return [...out.values()];
+  return out;
 }
 
 /** Referrals by id. */
