@@ -10,7 +10,7 @@ import { loadChildren } from './children-repository.js';
 import { loadFamily } from './families-repository.js';
 import { addReview, createReferral, loadReferral, setReferralChildren, touchReferral, updateReferral } from './referrals-repository.js';
 import { parseFields, rawFromRecord } from './form-parsing.js';
-import { checkReferral, familyIssues, formErrors, issueLines } from '../quality/record-checks.js';
+import { blockingErrors, checkReferral, familyIssues, formErrors, issueLines } from '../quality/record-checks.js';
 import { qualityContext } from '../quality/context.js';
 import { nextStep } from './next-step.js';
 import { OUTCOME_FIELDS, REFERRAL_DETAILS, REVIEW_FIELDS, STAGES, stageByKey, type StageSpec } from './stages.js';
@@ -131,8 +131,10 @@ export function referralHandlers({ db }: Services) {
       // The data-quality rules' errors on the episode as it would be saved block the save,
       // each on this form's field where it has one; queries show on the referral page.
       const proposed = { ...referral, ...fields } as Referral;
-      const found = checkReferral(proposed, qualityContext({ today: today(), children: ctx.children })).errors;
-      for (const [field, message] of Object.entries(formErrors(found, stage.fields.map((f) => f.name)))) errors[field] ??= message;
+      const quality = qualityContext({ today: today(), children: ctx.children });
+      const formFields = stage.fields.map((f) => f.name);
+      const found = blockingErrors(checkReferral(referral, quality), checkReferral(proposed, quality), formFields);
+      for (const [field, message] of Object.entries(formErrors(found, formFields))) errors[field] ??= message;
     }
     if (hasErrors(errors)) return renderStage(res, 400, ctx, stage, { ...parsed.raw, version: req.body.version }, errors);
     try {
@@ -193,7 +195,8 @@ export function referralHandlers({ db }: Services) {
     const errors = { ...parsed.errors };
     if (!hasErrors(errors)) {
       const proposed = { ...ctx.referral, review_dates: [...ctx.referral.review_dates, parsed.values.review_date as string] };
-      const problem = checkReferral(proposed, qualityContext({ today: today() })).errors.find((p) => p.field === 'review_date');
+      const quality = qualityContext({ today: today() });
+      const problem = blockingErrors(checkReferral(ctx.referral, quality), checkReferral(proposed, quality), []).find((p) => p.field === 'review_date');
       if (problem) errors.review_date = problem.message;
     }
     if (hasErrors(errors)) return renderReview(res, 400, ctx, { ...parsed.raw, version: req.body.version }, errors);

@@ -43,6 +43,27 @@ export function checkReferral(referral: ReferralFacts, ctx: QualityContext): Rec
   return split(REFERRAL_RULES, (rule) => (rule.scope === 'referral' ? rule.check(referral, ctx) : []));
 }
 
+const findingKey = (f: Finding & { rule: string }) => `${f.rule}|${f.field}|${f.child_id ?? ''}|${f.message}`;
+
+/**
+ * The errors that refuse a form's save: those on the form's own fields, and those the save
+ * would bring about elsewhere. An error the record already had on a field this form does not
+ * show (an imported offer dated before its referral, say) does not stop someone recording the
+ * next stage: it stays on the quality report to be fixed on its own form. Counted, not just
+ * seen: a second review dated like an earlier misdated one is a new error.
+ */
+export function blockingErrors(before: RecordFindings, after: RecordFindings, formFields: Iterable<string>): (Finding & { rule: string })[] {
+  const fields = new Set(formFields);
+  const had = new Map<string, number>();
+  for (const f of before.errors) had.set(findingKey(f), (had.get(findingKey(f)) ?? 0) + 1);
+  return after.errors.filter((f) => {
+    if (fields.has(f.field)) return true;
+    const n = had.get(findingKey(f)) ?? 0;
+    if (n) had.set(findingKey(f), n - 1);
+    return n === 0;
+  });
+}
+
 /**
  * Findings as GOV.UK form errors: on the form's own field where it has one, otherwise
  * on the form as a whole. The first message for a field wins.

@@ -19,6 +19,7 @@ describe('the rule registry', () => {
       expect(r.title.length).toBeGreaterThan(5);
       expect(r.message.length).toBeGreaterThan(5);
       expect(['error', 'query']).toContain(r.severity);
+      expect(r.decision).toMatch(r.severity === 'error' ? /^Blocks the save: / : /^Saves with a query: /);
       expect(r.fields.length).toBeGreaterThan(0);
       expect(ruleByCode(r.code)).toBe(r);
     }

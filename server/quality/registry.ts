@@ -21,10 +21,10 @@ import { duplicateCmsId } from './rules/duplicate-cms-id.js';
  * two concern one field (the forms and the interchange import show one per field).
  */
 export const STAGE_RULES: readonly ReferralRule[] = [
-  heldWithoutConsent, stageContradiction, declinedWithoutReason, stageOrder, planWithoutDate, notHeldWithoutReason,
+  heldWithoutConsent, stageContradiction, stageOrder, planWithoutDate, notHeldWithoutReason,
 ];
 
-export const REFERRAL_RULES: readonly ReferralRule[] = [...STAGE_RULES, consentWithoutOffer, noRecentActivity, outcomeOverdue, adultAtReferral, noLegalStatus];
+export const REFERRAL_RULES: readonly ReferralRule[] = [...STAGE_RULES, declinedWithoutReason, consentWithoutOffer, noRecentActivity, outcomeOverdue, adultAtReferral, noLegalStatus];
 
 export const CHILD_RULES: readonly ChildRule[] = [noBirthDate, unbornPastDue, ethnicityNotObtained, cmsIdFormat, duplicateCmsId];
 

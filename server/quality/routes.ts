@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import type { Services } from '../services.js';
-import { requirePermission } from '../middleware/authorisation.js';
+import { requirePermission, requireSignIn } from '../middleware/authorisation.js';
+import { can } from '../auth/roles.js';
 import { notFound } from '../middleware/errors.js';
 import { financialYear } from '../common/dates.js';
 import { str } from '../common/forms.js';
@@ -67,6 +68,12 @@ export function qualityRoutes(services: Services): Router {
     const report = await runQuality(db, { period });
     await auditEvent(db, req.user!.id, 'export', 'quality-report', `${period ? period.label : 'whole database'}, ${report.issues.length} issues`);
     res.attachment(`fgc-data-quality-${period ? period.label : 'all'}.xlsx`).type('xlsx').send(await toXlsx('Data quality', ISSUE_COLUMNS, report.issues));
+  });
+
+  // What each rule does on a form and on an import: for everyone who signs in (administrators
+  // set the CMS ID format it uses; no case data here).
+  router.get('/quality/rules', requireSignIn, (req, res) => {
+    res.render('quality/rules', { title: 'Data-quality rules', rules: RULES, canSeeReport: can(req.user!.role, 'insight'), backLink: can(req.user!.role, 'insight') ? '/quality' : undefined });
   });
 
   router.get('/quality/:rule', insight, async (req, res) => {

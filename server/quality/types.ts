@@ -3,6 +3,12 @@ import type { Child, Referral, ReferralChild } from '../cases/types.js';
 // The shapes data-quality rules work on: plain objects, no database, no Express.
 // A rule is pure: given a record (and the context it needs) it lists what is wrong.
 
+/**
+ * What a rule's finding does on a form: 'error' refuses the save until it is put right (the
+ * coordinator typing today can fix it); 'query' lets the save go ahead and lists the finding on
+ * the record's page and the quality report. Imports never refuse on a rule: whatever the file
+ * says is stored, and every finding is listed in the dry run and on the quality report.
+ */
 export type Severity = 'error' | 'query';
 
 /** The stage answers of one FGC episode, as they are or would be after a save. */
@@ -52,6 +58,8 @@ interface RuleBase {
   /** the general message; findings may say more */
   message: string;
   severity: Severity;
+  /** why the rule blocks a form save or only queries it: shown on the rules page */
+  decision: string;
   /** the fields the rule looks at */
   fields: readonly string[];
 }

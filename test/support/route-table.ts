@@ -63,6 +63,7 @@ export const ROUTES: [string, string, Need][] = [
   ['POST', '/insight/comparison/delete', 'returns'],
   ['GET', '/quality', 'insight'],
   ['GET', '/quality/report.xlsx', 'insight'],
+  ['GET', '/quality/rules', 'signed-in'],
   ['GET', '/quality/:rule', 'insight'],
   ['GET', '/children/:id/merge', 'cases'],
   ['POST', '/children/:id/merge', 'cases'],

@@ -7,6 +7,8 @@ export const adultAtReferral: ReferralRule = {
   title: 'Age 18 or over at referral',
   message: 'The child was 18 or over on the referral date: check the date of birth',
   severity: 'query',
+  decision:
+    'Saves with a query: a young person aged 18 or over can be referred; the date of birth is worth checking, not refusing.',
   scope: 'referral',
   fields: ['date_of_birth', 'referral_date'],
   check(r, ctx) {

@@ -7,6 +7,8 @@ export const cmsIdFormat: ChildRule = {
   title: 'CMS ID in the wrong format',
   message: "Case management system ID is not in your council's format",
   severity: 'error',
+  decision:
+    'Blocks the save: an ID in the wrong format is a typing slip the coordinator can check against the case management system now.',
   scope: 'child',
   fields: ['cms_id'],
   check(c, ctx) {

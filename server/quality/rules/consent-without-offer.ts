@@ -7,6 +7,8 @@ export const consentWithoutOffer: ReferralRule = {
   title: 'Consent given with no offer recorded',
   message: 'Consent is recorded but the offer is not: record when and how the FGC was offered',
   severity: 'query',
+  decision:
+    'Saves with a query: older records often hold the decision but not when or how the FGC was offered.',
   scope: 'referral',
   fields: ['consent_decision', 'offer_date'],
   check(r) {

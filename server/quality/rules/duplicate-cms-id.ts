@@ -10,6 +10,8 @@ export const duplicateCmsId: ChildRule = {
   title: 'The same CMS ID on two children',
   message: 'Another child has the same case management system ID: if they are the same child, merge the records',
   severity: 'query',
+  decision:
+    'Saves with a query: the two records may be one child (merge them) or the ID may be mistyped; either needs a person to look.',
   scope: 'child',
   fields: ['cms_id'],
   check(c, ctx) {

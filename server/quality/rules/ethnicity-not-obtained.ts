@@ -7,6 +7,8 @@ export const ethnicityNotObtained: ChildRule = {
   title: 'Ethnicity not obtained',
   message: "Record the child's ethnicity",
   severity: 'query',
+  decision:
+    'Saves with a query: ethnicity is often not obtained at first contact.',
   scope: 'child',
   fields: ['ethnicity'],
   check(c, ctx) {

@@ -6,6 +6,8 @@ export const heldWithoutConsent: ReferralRule = {
   title: 'Conference held without consent',
   message: 'A conference cannot be recorded as held until consent has been given',
   severity: 'error',
+  decision:
+    'Blocks the save: a conference cannot happen without consent, and the coordinator recording it knows when consent was given, so records the consent first.',
   scope: 'referral',
   fields: ['initial_fgc_date', 'consent_decision', 'consent_date'],
   check(r) {

@@ -10,5 +10,5 @@ describe(noBirthDate.code, () => {
     expect(noBirthDate.check(cleanChild(), context())).toEqual([]);
     expect(noBirthDate.check(cleanChild({ date_of_birth: null, expected_date_of_birth: '2025-09-01' }), context())).toEqual([]);
   });
-  it('is an error', () => expect(noBirthDate.severity).toBe('error'));
+  it('is a query: nobody is made to invent a date of birth', () => expect(noBirthDate.severity).toBe('query'));
 });

@@ -6,6 +6,8 @@ export const noLegalStatus: ReferralRule = {
   title: 'Child on a referral with no legal status',
   message: "Select the child's legal status at referral",
   severity: 'query',
+  decision:
+    'Saves with a query: the legal status may not be known when the referral is recorded. A child with no CMS ID and no status counts as not known to children\'s social care.',
   scope: 'referral',
   fields: ['legal_status'],
   check(r) {

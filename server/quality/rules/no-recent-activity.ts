@@ -10,6 +10,8 @@ export const noRecentActivity: ReferralRule = {
   title: `Open episode with no activity for ${INACTIVE_AFTER_DAYS} days`,
   message: `The episode is open but nothing has been recorded for over ${INACTIVE_AFTER_DAYS} days: record the next step or close it`,
   severity: 'query',
+  decision:
+    'Saves with a query: it is about time passing, not about what was typed.',
   scope: 'referral',
   fields: ['closure_date'],
   check(r, ctx) {

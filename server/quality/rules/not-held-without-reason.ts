@@ -10,6 +10,8 @@ export const notHeldWithoutReason: ReferralRule = {
   title: 'Not held with no reason',
   message: 'Select why the conference did not take place',
   severity: 'error',
+  decision:
+    'Blocks the save: the coordinator closing a consented episode without a conference knows why it did not take place, and the survey asks for it.',
   scope: 'referral',
   fields: ['closure_date', 'initial_fgc_date', 'consent_decision', 'fgc_not_held_reason'],
   check(r) {

@@ -7,6 +7,8 @@ export const outcomeOverdue: ReferralRule = {
   title: 'Outcome overdue at 6 or 12 months',
   message: 'The outcome at 6 or 12 months after the conference has not been recorded',
   severity: 'query',
+  decision:
+    'Saves with a query: it is about time passing, not about what was typed.',
   scope: 'referral',
   fields: ['outcome_6m_legal_status', 'outcome_6m_living', 'outcome_12m_legal_status', 'outcome_12m_living'],
   check(r, ctx) {

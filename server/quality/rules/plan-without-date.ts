@@ -6,6 +6,8 @@ export const planWithoutDate: ReferralRule = {
   title: 'Plan agreed with no plan date',
   message: 'Enter the date the plan was agreed',
   severity: 'error',
+  decision:
+    'Blocks the save: the coordinator recording an agreed plan knows when it was agreed (usually the conference date).',
   scope: 'referral',
   fields: ['plan_agreed', 'plan_date'],
   check(r) {

@@ -7,6 +7,8 @@ export const stageContradiction: ReferralRule = {
   title: 'Stage answers contradict each other',
   message: 'Two answers on this episode cannot both be right',
   severity: 'error',
+  decision:
+    'Blocks the save: two answers that cannot both be true (a reason for declining when consent was given, a not-held reason beside a conference date) are a slip the coordinator can put right while typing.',
   scope: 'referral',
   fields: ['consent_decision', 'consent_withdrawn_date', 'decline_reason', 'initial_fgc_date', 'fgc_not_held_reason', 'plan_agreed', 'plan_date'],
   check(r) {

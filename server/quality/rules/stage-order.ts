@@ -8,6 +8,8 @@ export const stageOrder: ReferralRule = {
   title: 'Stage dates out of order',
   message: 'A stage is dated before the stage it follows',
   severity: 'error',
+  decision:
+    'Blocks the save: an impossible order of dates (an offer before the referral, a plan before the conference) is a typing slip the coordinator can fix now.',
   scope: 'referral',
   fields: ['referral_date', 'offer_date', 'consent_date', 'consent_withdrawn_date', 'initial_fgc_date', 'plan_agreed', 'plan_date',
     'plan_sent_date', 'plan_uploaded_date', 'review_date', 'closure_date'],

@@ -7,6 +7,8 @@ export const unbornPastDue: ChildRule = {
   title: 'Unborn child whose expected date has passed',
   message: 'The expected date of delivery has passed: enter the date of birth',
   severity: 'query',
+  decision:
+    'Saves with a query: the birth may not have been reported yet.',
   scope: 'child',
   fields: ['expected_date_of_birth', 'date_of_birth'],
   check(c, ctx) {
