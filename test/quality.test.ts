@@ -49,7 +49,8 @@ describe('runQuality', () => {
     const report = await runQuality(db(), { today: TODAY });
     const by = (rule: string) => report.issues.filter((i) => i.rule === rule);
     expect(by('declined-without-reason')).toEqual([expect.objectContaining({
-      severity: 'error', family_ref: 'Q', referral_id: ids.declined, child_id: null, field: 'decline_reason', message: 'Select the reason consent was not given',
+      severity: 'query', family_ref: 'Q', referral_id: ids.declined, child_id: null, field: 'decline_reason',
+      message: 'Consent was declined but no reason is recorded: record the reason if the family gave one',
     })]);
     expect(by('plan-without-date').map((i) => i.referral_id)).toEqual([ids.noPlanDate]);
     expect(by('no-legal-status')).toEqual([expect.objectContaining({ referral_id: ids.declined, child_id: ids.ben, child_ref: expect.stringMatching(/^C/), field: 'legal_status' })]);
@@ -74,7 +75,7 @@ describe('runQuality', () => {
     const built = await buildReturn(db(), 2024);
     const report = await runQuality(db(), { period: financialYear(2024) });
     expect(built.ctx.quality).toEqual(qualityTableRows(report));
-    expect(built.ctx.quality[0]).toEqual({ code: 'declined-without-reason', label: 'Declined with no reason (error)', count: 1 });
+    expect(built.ctx.quality).toContainEqual({ code: 'declined-without-reason', label: 'Declined with no reason (query)', count: 1 });
   });
 });
 
@@ -112,7 +113,7 @@ describe('the quality report pages', () => {
     const report = await runQuality(db());
     expect(ws.rowCount).toBe(report.issues.length + 1);
     const rows = [...Array(ws.rowCount - 1)].map((_, i) => (ws.getRow(i + 2).values as unknown[]).slice(1));
-    expect(rows).toContainEqual(['Declined with no reason', 'declined-without-reason', 'error', 'Select the reason consent was not given', 'Q',
+    expect(rows).toContainEqual(['Declined with no reason', 'declined-without-reason', 'query', 'Consent was declined but no reason is recorded: record the reason if the family gave one', 'Q',
       expect.stringMatching(/^R/), '', 'Reason consent was not given']);
     expect(await db()('audit_log').where({ action: 'export', entity: 'quality-report' }).first()).toBeTruthy();
   });
@@ -136,10 +137,11 @@ describe('rules when a record is saved', () => {
     await db()('service_settings').where({ key: 'cms_id_pattern' }).delete();
   });
 
-  it('refuses a child with neither date of birth nor expected date', async () => {
-    const res = await postForm(coordinator, `/families/${ids.q}/children`, { last_name: 'Test', ...dateFields('date_of_birth', null) });
-    expect(res.status).toBe(400);
-    expect(res.text).toContain('Enter the date of birth, or the expected date of delivery for an unborn child');
+  it('saves a child with neither date of birth nor expected date, with a query (nobody is made to invent one)', async () => {
+    const res = await postForm(coordinator, `/families/${ids.q}/children`, { first_name: 'Nod', last_name: 'Test', ...dateFields('date_of_birth', null), ethnicity: 'WBRI' });
+    expect(res.status).toBe(302);
+    const page = await coordinator.get(`/families/${ids.q}`);
+    expect(page.text).toMatch(/Nod Test: Enter the date of birth, or the expected date of delivery for an unborn child/);
   });
 
   it('saves a record with a query and shows the query on the family page', async () => {
@@ -157,11 +159,62 @@ describe('rules when a record is saved', () => {
     expect(page.text).toContain("Select the child&#39;s legal status at referral");
     expect(page.text).toContain(`/referrals/${ids.declined}/children`);
     const r = await db()('referrals').where({ id: ids.declined }).first();
-    const res = await postForm(coordinator, `/referrals/${ids.declined}/stages/consent`, {
-      version: r.version, consent_decision: 'DECLINED', ...dateFields('consent_date', '2024-05-10'), decline_reason: '',
+    // a consent decision before the offer (2 May 2024) is a slip the coordinator can fix: refused
+    const early = await postForm(coordinator, `/referrals/${ids.declined}/stages/consent`, {
+      version: r.version, consent_decision: 'DECLINED', ...dateFields('consent_date', '2024-05-01'), decline_reason: '',
     });
-    expect(res.status).toBe(400);
-    expect(res.text).toContain('href="#decline_reason"');
+    expect(early.status).toBe(400);
+    expect(early.text).toContain('href="#consent_date"');
+    expect((await db()('referrals').where({ id: ids.declined }).first()).version).toBe(r.version);
+  });
+
+  it('saves a decline with no reason, with a query; no response needs no reason at all', async () => {
+    const r = await db()('referrals').where({ id: ids.declined }).first();
+    const res = await postForm(coordinator, `/referrals/${ids.declined}/stages/consent`, {
+      version: r.version, consent_decision: 'DECLINED', ...dateFields('consent_date', '2024-05-11'), decline_reason: '',
+    });
+    expect(res.status).toBe(302);
+    expect((await db()('referrals').where({ id: ids.declined }).first()).consent_date).toBe('2024-05-11');
+    const page = await coordinator.get(`/referrals/${ids.declined}`);
+    expect(page.text).toContain('Consent was declined but no reason is recorded');
+    const again = await db()('referrals').where({ id: ids.declined }).first();
+    const noReply = await postForm(coordinator, `/referrals/${ids.declined}/stages/consent`, {
+      version: again.version, consent_decision: 'NORESP', ...dateFields('consent_date', '2024-05-10'), decline_reason: '',
+    });
+    expect(noReply.status).toBe(302);
+    expect((await coordinator.get(`/referrals/${ids.declined}`)).text).not.toContain('no reason is recorded');
+    const back = await db()('referrals').where({ id: ids.declined }).first();
+    await postForm(coordinator, `/referrals/${ids.declined}/stages/consent`, {
+      version: back.version, consent_decision: 'DECLINED', ...dateFields('consent_date', '2024-05-10'), decline_reason: '',
+    });
+  });
+
+  it('lets a coordinator record the next stage of an imported episode that already has an error elsewhere, and still refuses new ones', async () => {
+    const f = await seedFamily(db(), 'IMP', [{ first_name: 'Ivy', date_of_birth: '2016-01-01', ethnicity: 'WBRI', cms_id: '3000001' }]);
+    // as an import may leave it: the offer dated before the referral
+    const id = await seedReferral(db(), f.familyId, [{ child_id: f.childIds[0], legal_status: 'CP' }], { referral_date: '2024-06-10', offer_date: '2024-06-01' });
+    const r = await db()('referrals').where({ id }).first();
+    const ok = await postForm(coordinator, `/referrals/${id}/stages/consent`, {
+      version: r.version, consent_decision: 'GIVEN', ...dateFields('consent_date', '2024-06-12'), decline_reason: '',
+    });
+    expect(ok.status).toBe(302);
+    expect((await db()('referrals').where({ id }).first()).consent_decision).toBe('GIVEN');
+    // the old error stays on its own form, which refuses it until it is put right
+    const r2 = await db()('referrals').where({ id }).first();
+    const offer = await postForm(coordinator, `/referrals/${id}/stages/offer`, { version: r2.version, ...dateFields('offer_date', '2024-06-01') });
+    expect(offer.status).toBe(400);
+    expect(offer.text).toContain('href="#offer_date"');
+    // and a save that brings about a new error on another form's field is refused: with a
+    // conference held, consent cannot become declined
+    const held = await postForm(coordinator, `/referrals/${id}/stages/conference`, { version: r2.version, ...dateFields('initial_fgc_date', '2024-06-20') });
+    expect(held.status).toBe(302);
+    const r3 = await db()('referrals').where({ id }).first();
+    const declined = await postForm(coordinator, `/referrals/${id}/stages/consent`, {
+      version: r3.version, consent_decision: 'DECLINED', ...dateFields('consent_date', '2024-06-12'), decline_reason: 'NOHELP',
+    });
+    expect(declined.status).toBe(400);
+    expect(declined.text).toContain('A conference cannot be recorded as held until consent has been given');
+    expect((await db()('referrals').where({ id }).first()).consent_decision).toBe('GIVEN');
   });
 
   it('links a child first recorded without a CMS id to one later: audited, and the duplicate check runs', async () => {

@@ -5,7 +5,8 @@ import { isPostgres } from '../../db/connection.js';
 import { BOOLEAN_REFERRAL_FIELDS } from '../cases/types.js';
 import { CHILD_TABLE_COLUMNS, REFERRAL_CHILD_COLUMNS, REFERRAL_TABLE_COLUMNS } from './columns.js';
 import { auditWriter, bulkInsert, columnsOf, insertValues } from './bulk-insert.js';
-import { referralStageProblems, type InterchangePlan, type PlannedChild, type PlannedReferral, type Problem } from './validate.js';
+import type { InterchangePlan, PlannedChild, PlannedReferral, Problem } from './validate.js';
+import { findingScope, planFindings, type FindingScope, type ImportFinding } from './findings.js';
 
 // Works out what an interchange file would create, update or leave alone (matched on
 // family_ref, child_ref and referral_ref) and, unless it is a dry run, applies it in one
@@ -32,7 +33,12 @@ export interface ImportSummary {
 
 export interface ApplyResult {
   summary: ImportSummary;
+  /** what refuses the file: nothing is written while there is one */
   problems: Problem[];
+  /** a child's details that disagree between rows (the latest referral's are kept) */
+  warnings: Problem[];
+  /** the data-quality rules' findings on the file's records: imported as they are, listed for review */
+  findings: ImportFinding[];
   /** true when the changes were written (not a dry run, no problems, something to change) */
   applied: boolean;
 }
@@ -43,6 +49,8 @@ export interface ApplyOptions {
   filename?: string;
   /** audit the import as a whole (default); applyInParts audits once for all its parts */
   auditEvent?: boolean;
+  /** what the data-quality checks of every part share (applyInParts works it out once for the file) */
+  findingScope?: FindingScope;
 }
 
 type Row = Record<string, any>;
@@ -62,7 +70,7 @@ interface ExistingReferral extends Row {
   version: number;
   links: Map<number, Row>;
   plan_content: string[];
-  reviews: { id: number; review_date: string }[];
+  reviews: { id: number; review_date: string; plan_working: boolean | null }[];
 }
 
 interface State {
@@ -124,8 +132,8 @@ async function loadState(db: Knex, plan: InterchangePlan): Promise<State> {
   const ids = [...referralById.keys()];
   for (const l of await selectIn(db, 'referral_children', 'referral_id', ids)) referralById.get(Number(l.referral_id))!.links.set(Number(l.child_id), l);
   for (const p of await selectIn(db, 'referral_plan_content', 'referral_id', ids)) referralById.get(Number(p.referral_id))!.plan_content.push(p.code);
-  for (const v of await selectIn(db, 'review_conferences', 'referral_id', ids, ['id', 'referral_id', 'review_date'])) {
-    referralById.get(Number(v.referral_id))!.reviews.push({ id: Number(v.id), review_date: v.review_date });
+  for (const v of await selectIn(db, 'review_conferences', 'referral_id', ids, ['id', 'referral_id', 'review_date', 'plan_working'])) {
+    referralById.get(Number(v.referral_id))!.reviews.push({ id: Number(v.id), review_date: v.review_date, plan_working: bool(v.plan_working) });
   }
   for (const r of referralById.values()) {
     r.plan_content.sort();
@@ -183,8 +191,10 @@ interface ReferralChange {
   /** a new referral's coordinator columns, when the file has them (kept apart: merging them in costs an object per referral) */
   coordinator?: Row;
   plan_content?: string[];
-  addReviews: string[];
-  removeReviews: { id: number; review_date: string }[];
+  addReviews: { review_date: string; plan_working: boolean | null }[];
+  removeReviews: { id: number; review_date: string; plan_working: boolean | null }[];
+  /** reviews kept whose answer to "is the plan working?" the file changes */
+  updateReviews: { id: number; review_date: string; before: boolean | null; after: boolean | null }[];
   addLinks: LinkChange[];
   updateLinks: LinkChange[];
   removeLinks: number[];
@@ -199,9 +209,13 @@ interface Diff {
   referrals: ReferralChange[];
   summary: ImportSummary;
   problems: Problem[];
+  findings: ImportFinding[];
 }
 
-function computeDiff(plan: InterchangePlan, state: State): Diff {
+/** The file's reviews: date, and whether the plan was working where the file says. */
+const plannedReviews = (r: PlannedReferral) => (r.review_dates ?? []).map((d, i) => ({ review_date: d, plan_working: r.review_plan_working?.[i] ?? null }));
+
+function computeDiff(plan: InterchangePlan, state: State, scope: FindingScope): Diff {
   const problems: Problem[] = [];
   const summary: ImportSummary = {
     rows: plan.rowCount,
@@ -242,7 +256,6 @@ function computeDiff(plan: InterchangePlan, state: State): Diff {
   }
 
   const coordinator = coordinatorResolver(state.users);
-  const checked = new Set(plan.problems.map((p) => `${p.row}|${p.column}|${p.message}`));
   const referrals: ReferralChange[] = [];
   for (const r of plan.referrals) {
     const existing = state.referrals.get(r.referral_ref);
@@ -250,7 +263,7 @@ function computeDiff(plan: InterchangePlan, state: State): Diff {
     if (!existing) {
       summary.referrals.create += 1;
       referrals.push({
-        planned: r, fields: r.fields, coordinator: coordinatorFields, plan_content: r.plan_content ?? [], addReviews: r.review_dates ?? [], removeReviews: [],
+        planned: r, fields: r.fields, coordinator: coordinatorFields, plan_content: r.plan_content ?? [], addReviews: plannedReviews(r), removeReviews: [], updateReviews: [],
         addLinks: r.children.map((c) => ({ child_ref: c.child_ref, fields: c.fields })), updateLinks: [], removeLinks: [],
       });
       continue;
@@ -260,27 +273,24 @@ function computeDiff(plan: InterchangePlan, state: State): Diff {
         message: `Referral ${r.referral_ref} is already recorded for another family, not ${r.family_ref}` });
       continue;
     }
-    // Columns the file lacks, and the plan upload date it never carries, come from the database.
-    // (Skipped while the file itself has problems: its values may be half-read.)
-    const merged = plan.problems.length ? [] : referralStageProblems(r, { ...existing, review_dates: existing.reviews.map((v) => v.review_date) });
-    for (const p of merged) {
-      const k = `${p.row}|${p.column}|${p.message}`;
-      if (!checked.has(k)) {
-        checked.add(k);
-        problems.push(p);
-      }
-    }
     const fields: Row = {};
     for (const wanted of [r.fields, coordinatorFields ?? {}]) for (const [k, v] of Object.entries(wanted)) if (!same(existing[k], v)) fields[k] = v;
-    const change: ReferralChange = { planned: r, existing, fields, addReviews: [], removeReviews: [], addLinks: [], updateLinks: [], removeLinks: [] };
+    const change: ReferralChange = { planned: r, existing, fields, addReviews: [], removeReviews: [], updateReviews: [], addLinks: [], updateLinks: [], removeLinks: [] };
     if (r.plan_content && !sameList(r.plan_content, existing.plan_content)) change.plan_content = r.plan_content;
     if (r.review_dates) {
-      // Reviews are matched by date, so one already held (with whether the plan was working) is kept.
+      // Reviews are matched by date, so one already held (with whether the plan was working) is
+      // kept; the file changes that answer only when it has the review_plan_working column.
       const left = [...existing.reviews];
-      for (const d of r.review_dates) {
-        const i = left.findIndex((v) => v.review_date === d);
-        if (i >= 0) left.splice(i, 1);
-        else change.addReviews.push(d);
+      for (const v of plannedReviews(r)) {
+        const i = left.findIndex((x) => x.review_date === v.review_date);
+        if (i < 0) {
+          change.addReviews.push(v);
+          continue;
+        }
+        const [kept] = left.splice(i, 1);
+        if (r.review_plan_working && kept.plan_working !== v.plan_working) {
+          change.updateReviews.push({ id: kept.id, review_date: kept.review_date, before: kept.plan_working, after: v.plan_working });
+        }
       }
       change.removeReviews = left;
     }
@@ -298,7 +308,7 @@ function computeDiff(plan: InterchangePlan, state: State): Diff {
       if (Object.keys(fields).length) change.updateLinks.push({ child_ref: c.child_ref, fields, before: link });
     }
     change.removeLinks = [...existing.links.keys()].filter((id) => !onFile.has(id));
-    const changed = Object.keys(fields).length || change.plan_content || change.addReviews.length || change.removeReviews.length
+    const changed = Object.keys(fields).length || change.plan_content || change.addReviews.length || change.removeReviews.length || change.updateReviews.length
       || change.addLinks.length || change.updateLinks.length || change.removeLinks.length;
     if (changed) {
       summary.referrals.update += 1;
@@ -307,7 +317,8 @@ function computeDiff(plan: InterchangePlan, state: State): Diff {
   }
   problems.sort((a, b) => a.row - b.row);
   const linkColumns = REFERRAL_CHILD_COLUMNS.filter((c) => plan.columns.includes(c));
-  return { state, linkColumns, families: newFamilies, children, referrals, summary, problems };
+  const findings = planFindings(plan, scope, { referral: (ref) => state.referrals.get(ref), child: (ref) => state.children.get(ref) });
+  return { state, linkColumns, families: newFamilies, children, referrals, summary, problems, findings };
 }
 
 const mergeProblems = (a: Problem[], b: Problem[]) => [...a, ...b].sort((x, y) => x.row - y.row);
@@ -316,16 +327,18 @@ const hasChanges = (s: ImportSummary) =>
   s.families.create + s.children.create + s.children.update + s.referrals.create + s.referrals.update > 0;
 
 class Rollback extends Error {
-  constructor(public problems: Problem[], public summary: ImportSummary) {
+  constructor(public problems: Problem[], public summary: ImportSummary, public findings: ImportFinding[]) {
     super('import has problems');
   }
 }
 
 /** Dry run: what the file would do, writing nothing. Otherwise: all of it in one transaction, or none. */
 export async function applyPlan(db: Knex, plan: InterchangePlan, opts: ApplyOptions): Promise<ApplyResult> {
+  const scope = opts.findingScope ?? (await findingScope(db, plan));
+  const { warnings } = plan;
   if (opts.dryRun || plan.problems.length) {
-    const diff = computeDiff(plan, await loadState(db, plan));
-    return { summary: diff.summary, problems: mergeProblems(plan.problems, diff.problems), applied: false };
+    const diff = computeDiff(plan, await loadState(db, plan), scope);
+    return { summary: diff.summary, problems: mergeProblems(plan.problems, diff.problems), warnings, findings: diff.findings, applied: false };
   }
   let sqliteCache: number | null = null;
   try {
@@ -334,15 +347,15 @@ export async function applyPlan(db: Knex, plan: InterchangePlan, opts: ApplyOpti
         sqliteCache = Number((await trx.raw('pragma cache_size'))[0]?.cache_size ?? -2000);
         await trx.raw(`pragma cache_size = ${SQLITE_IMPORT_CACHE}`);
       }
-      const diff = computeDiff(plan, await loadState(trx, plan));
-      if (diff.problems.length) throw new Rollback(diff.problems, diff.summary);
-      if (!hasChanges(diff.summary)) return { summary: diff.summary, problems: [], applied: false };
+      const diff = computeDiff(plan, await loadState(trx, plan), scope);
+      if (diff.problems.length) throw new Rollback(diff.problems, diff.summary, diff.findings);
+      if (!hasChanges(diff.summary)) return { summary: diff.summary, problems: [], warnings, findings: diff.findings, applied: false };
       await write(trx, diff, opts.userId);
       if (opts.auditEvent !== false) await auditEvent(trx, opts.userId, 'import', 'interchange', describeImport(diff.summary, opts.filename));
-      return { summary: diff.summary, problems: [], applied: true };
+      return { summary: diff.summary, problems: [], warnings, findings: diff.findings, applied: true };
     });
   } catch (e) {
-    if (e instanceof Rollback) return { summary: e.summary, problems: e.problems, applied: false };
+    if (e instanceof Rollback) return { summary: e.summary, problems: e.problems, warnings, findings: e.findings, applied: false };
     throw e;
   } finally {
     if (sqliteCache !== null) await db.raw(`pragma cache_size = ${sqliteCache}`).catch(() => undefined);
@@ -469,7 +482,7 @@ async function write(trx: Knex.Transaction, diff: Diff, userId: number | null): 
     const ctx = { userId, familyId, referralId: id };
     for (const code of r.plan_content ?? []) contentRows.push({ referral_id: id, code });
     reviewContext.set(id, ctx);
-    for (const d of r.addReviews) reviewRows.push({ referral_id: id, review_date: d, plan_working: null, created_at: at });
+    for (const v of r.addReviews) reviewRows.push({ referral_id: id, review_date: v.review_date, plan_working: v.plan_working, created_at: at });
     if (audit(ctx, 'referral', id, 'create', {}, [{ referral_ref: r.planned.referral_ref }, r.fields, r.coordinator ?? {}, { plan_content: r.plan_content ?? [] }])) await flush();
     for (const l of r.addLinks) {
       const childId = childIds.get(l.child_ref)!;
@@ -492,10 +505,14 @@ async function write(trx: Knex.Transaction, diff: Diff, userId: number | null): 
     if (audit(ctx, 'referral', before.id, 'update', prior, after)) await flush();
     if (r.removeReviews.length) {
       await trx('review_conferences').whereIn('id', r.removeReviews.map((v) => v.id)).delete();
-      for (const v of r.removeReviews) if (audit(ctx, 'review', v.id, 'delete', { review_date: v.review_date }, { review_date: null })) await flush();
+      for (const v of r.removeReviews) if (audit(ctx, 'review', v.id, 'delete', { review_date: v.review_date, plan_working: v.plan_working }, { review_date: null, plan_working: null })) await flush();
+    }
+    for (const v of r.updateReviews) {
+      await trx('review_conferences').where({ id: v.id }).update({ plan_working: v.after });
+      if (audit(ctx, 'review', v.id, 'update', { plan_working: v.before }, { plan_working: v.after })) await flush();
     }
     reviewContext.set(before.id, ctx);
-    for (const d of r.addReviews) reviewRows.push({ referral_id: before.id, review_date: d, plan_working: null, created_at: at });
+    for (const v of r.addReviews) reviewRows.push({ referral_id: before.id, review_date: v.review_date, plan_working: v.plan_working, created_at: at });
     for (const childId of r.removeLinks) {
       await trx('referral_children').where({ referral_id: before.id, child_id: childId }).delete();
       if (audit({ ...ctx, childId }, 'referral_child', childId, 'delete', { on_referral: 'Yes' }, { on_referral: null })) await flush();
@@ -514,8 +531,8 @@ async function write(trx: Knex.Transaction, diff: Diff, userId: number | null): 
   await insertAll(trx, 'referral_plan_content', contentRows);
   await insertValues(trx, 'referral_children', ['referral_id', 'child_id', ...diff.linkColumns], links, linkCount);
   // Each review is audited under its own id: RETURNING gives id and referral together.
-  for (const v of await bulkInsert(trx, 'review_conferences', reviewRows, ['id', 'referral_id', 'review_date'])) {
-    if (audit(reviewContext.get(Number(v.referral_id))!, 'review', Number(v.id), 'create', {}, { review_date: v.review_date, plan_working: null })) await flush();
+  for (const v of await bulkInsert(trx, 'review_conferences', reviewRows, ['id', 'referral_id', 'review_date', 'plan_working'])) {
+    if (audit(reviewContext.get(Number(v.referral_id))!, 'review', Number(v.id), 'create', {}, { review_date: v.review_date, plan_working: bool(v.plan_working) })) await flush();
   }
   await flush();
 }

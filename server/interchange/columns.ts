@@ -13,6 +13,7 @@ export type ColumnKind =
   | 'code' // one value of a code list (code or label)
   | 'codes' // values of a code list separated by ';'
   | 'yesno' // Y / N
+  | 'yesnos' // Y, N or blank for each date of the list column before it, separated by ';'
   | 'count'; // a whole number, 0 or more
 
 export type ColumnLevel = 'referral' | 'child' | 'referral_child';
@@ -43,6 +44,8 @@ export const COLUMNS: readonly ColumnSpec[] = [
   { name: 'coordinator', level: 'referral', kind: 'text', max: 200 },
   date('lbp_date'),
   date('offer_date'),
+  { name: 'offered_by', level: 'referral', kind: 'text', max: 200 },
+  { name: 'offer_method', level: 'referral', kind: 'text', max: 200 },
   code('consent_decision', 'consent_decision'),
   date('consent_date'),
   code('decline_reason', 'decline_reason'),
@@ -61,9 +64,13 @@ export const COLUMNS: readonly ColumnSpec[] = [
   yesno('plan_agreed'),
   date('plan_date'),
   date('plan_sent_date'),
+  date('plan_uploaded_date'),
   { name: 'plan_content', level: 'referral', kind: 'codes', list: 'plan_content' },
   { name: 'review_fgc_dates', level: 'referral', kind: 'dates' },
+  { name: 'review_plan_working', level: 'referral', kind: 'yesnos' },
   date('closure_date'),
+  { name: 'family_feedback', level: 'referral', kind: 'text', max: 4000 },
+  { name: 'professional_feedback', level: 'referral', kind: 'text', max: 4000 },
   // Child level
   ref('child_ref', 'child'),
   { name: 'cms_id', level: 'child', kind: 'text', max: 60 },
@@ -93,6 +100,7 @@ export const REFERRAL_TABLE_COLUMNS = [
   'decline_reason', 'consent_withdrawn_date', 'initial_fgc_date', 'fgc_not_held_reason', 'attend_parents', 'attend_maternal',
   'attend_paternal', 'attend_friends', 'attend_professionals', 'child_participation', 'advocate_used', 'interpreter_used',
   'private_family_time', 'plan_agreed', 'plan_date', 'plan_sent_date', 'closure_date',
+  'offered_by', 'offer_method', 'plan_uploaded_date', 'family_feedback', 'professional_feedback',
 ] as const;
 export type ReferralTableColumn = (typeof REFERRAL_TABLE_COLUMNS)[number];
 

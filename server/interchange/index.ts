@@ -6,9 +6,11 @@ import type { ImportSummary } from './apply.js';
 import { applyInParts } from './parts.js';
 import { InterchangeReadError, readHeaderAndRows } from './read.js';
 import { interchangeChecker, type InterchangeChecker, type InterchangePlan, type Problem } from './validate.js';
+import type { ImportFinding } from './findings.js';
 
 export type { ImportCounts, ImportSummary } from './apply.js';
 export type { Problem } from './validate.js';
+export type { ImportFinding } from './findings.js';
 export { describeImport } from './apply.js';
 export { exportCsv, exportXlsx, writeCsv, writeXlsx } from './export.js';
 
@@ -22,7 +24,12 @@ export interface ImportOptions {
 
 export interface ImportOutcome {
   summary: ImportSummary;
+  /** what cannot be stored: any one refuses the whole file */
   problems: Problem[];
+  /** a child's details that disagree between rows: the latest referral's are kept */
+  warnings: Problem[];
+  /** what the data-quality rules find: imported as it stands, then listed on the quality report */
+  findings: ImportFinding[];
   /** whether anything was written */
   applied: boolean;
 }
@@ -62,9 +69,9 @@ export async function importInterchange(db: Knex, content: Buffer | string, opts
     plan = await checkFile(content, opts.filename ?? '', await loadCodeLists(db));
   } catch (e) {
     if (!(e instanceof InterchangeReadError)) throw e;
-    return { summary: emptySummary(), problems: [{ row: e.row ?? 0, column: '', value: '', message: e.message }], applied: false };
+    return { summary: emptySummary(), problems: [{ row: e.row ?? 0, column: '', value: '', message: e.message }], warnings: [], findings: [], applied: false };
   }
   // Written (or checked against the database) in parts of whole families, in one transaction.
   const result = await applyInParts(db, plan, { userId: opts.userId, dryRun: !!opts.dryRun, filename: opts.filename });
-  return { summary: result.summary, problems: result.problems, applied: result.applied };
+  return { summary: result.summary, problems: result.problems, warnings: result.warnings, findings: result.findings, applied: result.applied };
 }

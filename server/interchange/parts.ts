@@ -4,6 +4,7 @@ import { longWriteTransaction } from '../../db/connection.js';
 import { nextTurn } from '../common/next-turn.js';
 import { applyPlan, describeImport, type ApplyResult, type ImportSummary } from './apply.js';
 import type { InterchangePlan, Problem } from './validate.js';
+import { findingScope, type ImportFinding } from './findings.js';
 
 // applyPlan (apply.ts) over a large plan, a few thousand rows at a time, so its working
 // state (the records matched, the changes, the rows and audit rows to insert) is that of
@@ -26,7 +27,7 @@ export const PART_ROWS = 5000;
 const emptyPlan = (plan: InterchangePlan): InterchangePlan => ({
   // A file with problems is only checked; its parts carry them so that each part's check
   // knows (see computeDiff), and the problems are reported once.
-  columns: plan.columns, rowCount: 0, families: [], children: [], referrals: [], problems: plan.problems,
+  columns: plan.columns, rowCount: 0, families: [], children: [], referrals: [], problems: plan.problems, warnings: [],
 });
 
 export function splitPlan(plan: InterchangePlan, partRows = PART_ROWS): InterchangePlan[] {
@@ -94,6 +95,9 @@ export interface PartsOptions {
  * Only its rowCount, columns and problems are left.
  */
 export async function applyInParts(db: Knex, plan: InterchangePlan, opts: PartsOptions): Promise<ApplyResult> {
+  // Worked out before anything is written: the file's children beside the database's others.
+  const scope = await findingScope(db, plan);
+  const findings: ImportFinding[] = [];
   const parts: (InterchangePlan | null)[] = splitPlan(plan, opts.partRows);
   plan.families = [];
   plan.children = [];
@@ -110,7 +114,8 @@ export async function applyInParts(db: Knex, plan: InterchangePlan, opts: PartsO
       const part = parts[i]!;
       parts[i] = null;
       // Once a part has a problem nothing will be written: the rest are only checked.
-      const r = await applyPlan(conn, part, { userId: opts.userId, dryRun: !write || failed, auditEvent: false });
+      const r = await applyPlan(conn, part, { userId: opts.userId, dryRun: !write || failed, auditEvent: false, findingScope: scope });
+      for (const f of r.findings) findings.push(f);
       summary = add(summary, r.summary);
       for (const p of r.problems) problems.set(`${p.row}|${p.column}|${p.message}`, p);
       if (r.problems.length) failed = true;
@@ -135,5 +140,6 @@ export async function applyInParts(db: Knex, plan: InterchangePlan, opts: PartsO
     }
   }
   summary.rows = plan.rowCount;
-  return { summary, problems: [...problems.values()].sort((a, b) => a.row - b.row), applied: applied && !problems.size };
+  findings.sort((a, b) => a.row - b.row);
+  return { summary, problems: [...problems.values()].sort((a, b) => a.row - b.row), warnings: plan.warnings, findings, applied: applied && !problems.size };
 }

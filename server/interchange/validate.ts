@@ -1,7 +1,7 @@
 import type { CodeLists } from '../codes/code-lists.js';
-import { parseDate } from '../common/dates.js';
+import { formatDate, parseDate } from '../common/dates.js';
 import { pacer, type Pacer } from '../common/next-turn.js';
-import { stageOrderProblems, type StageFacts } from '../cases/stage-rules.js';
+import type { StageFacts } from '../quality/types.js';
 import type { Referral } from '../cases/types.js';
 import { CODE_LIST_NAMES } from '../../db/seed/code-lists.js';
 import {
@@ -21,7 +21,7 @@ export interface Problem {
   message: string;
 }
 
-export type CellValue = string | number | boolean | string[] | null;
+export type CellValue = string | number | boolean | string[] | (boolean | null)[] | null;
 
 export interface PlannedFamily {
   family_ref: string;
@@ -31,6 +31,7 @@ export interface PlannedFamily {
 export interface PlannedChild {
   child_ref: string;
   family_ref: string;
+  /** the row whose values the child takes: on the latest referral (by date, then reference) */
   row: number;
   /** only the columns the file has; a blank cell is null */
   fields: Partial<Record<ChildTableColumn, string | boolean | null>>;
@@ -53,7 +54,11 @@ export interface PlannedReferral {
   coordinator?: string | null;
   plan_content?: string[];
   review_dates?: string[];
+  /** whether the plan was working at each review, in review_dates' order; undefined when the file has no review_plan_working column */
+  review_plan_working?: (boolean | null)[];
   children: PlannedReferralChild[];
+  /** a cell of this referral could not be read: its data-quality checks are skipped */
+  invalid?: true;
   /** the referral-level cells of its first row as written (by position in COLUMNS, where they come first), for pointing at values in problems */
   raws: string[];
 }
@@ -66,7 +71,10 @@ export interface InterchangePlan {
   families: PlannedFamily[];
   children: PlannedChild[];
   referrals: PlannedReferral[];
+  /** what refuses the file: what cannot be stored */
   problems: Problem[];
+  /** stored as the file says, but worth knowing: a child's details that disagree between rows */
+  warnings: Problem[];
 }
 
 /** A spreadsheet-safety apostrophe put in by our export (see export.ts) comes off again. */
@@ -104,10 +112,7 @@ const listName = (list: string) => (CODE_LIST_NAMES as Record<string, string>)[l
 
 /** One cell: its value, or why it is not acceptable. Blank is null (not recorded). */
 export function parseCell(col: ColumnSpec, raw: string, resolve: (list: string) => Resolver): { value: CellValue } | { error: string } {
-  if (raw === '') {
-    if (col.kind === 'codes' || col.kind === 'dates') return { value: [] };
-    return { value: null };
-  }
+  if (raw === '') return { value: emptyValue(col) };
   switch (col.kind) {
     case 'ref':
     case 'text':
@@ -124,7 +129,7 @@ export function parseCell(col: ColumnSpec, raw: string, resolve: (list: string) 
         if (!d) return { error: `"${part}" in ${col.name} is not a real date. Write dates as YYYY-MM-DD or DD/MM/YYYY, separated by ;` };
         out.push(d);
       }
-      return { value: out.sort() };
+      return { value: out };
     }
     case 'code': {
       const c = resolve(col.list!)(raw);
@@ -147,6 +152,16 @@ export function parseCell(col: ColumnSpec, raw: string, resolve: (list: string) 
       if (v === 'y' || v === 'yes') return { value: true };
       if (v === 'n' || v === 'no') return { value: false };
       return { error: `${col.name} must be Y or N` };
+    }
+    case 'yesnos': {
+      const out: (boolean | null)[] = [];
+      for (const part of raw.split(';').map((s) => s.trim().toLowerCase())) {
+        if (part === 'y' || part === 'yes') out.push(true);
+        else if (part === 'n' || part === 'no') out.push(false);
+        else if (part === '') out.push(null);
+        else return { error: `${col.name} must be Y, N or blank for each review, separated by ;` };
+      }
+      return { value: out };
     }
     case 'count': {
       if (!/^\d+$/.test(raw)) return { error: `${col.name} must be a whole number, 0 or more` };
@@ -171,8 +186,9 @@ function same(a: Slot, b: Slot): boolean {
 const INDEX = new Map(COLUMN_NAMES.map((c, i) => [c, i]));
 const at = (name: string) => INDEX.get(name)!;
 const LEVEL = COLUMN_NAMES.map((c) => COLUMN_BY_NAME.get(c)!.level);
-const STAGE_COLUMN: Record<string, string> = { review_date: 'review_fgc_dates', plan_uploaded_date: 'plan_date' };
-const emptyValue = (spec: ColumnSpec): CellValue => (spec.kind === 'codes' || spec.kind === 'dates' ? [] : null);
+function emptyValue(spec: ColumnSpec): CellValue {
+  return spec.kind === 'codes' || spec.kind === 'dates' || spec.kind === 'yesnos' ? [] : null;
+}
 
 /**
  * Where one level's columns are in COLUMNS, which keeps them together. The first row of
@@ -248,10 +264,16 @@ interface ReferralAcc {
 }
 interface ChildAcc {
   planned: PlannedChild;
-  /** the child-level part of its first row, from CHILD_SPAN.from */
+  /** the child-level part of the row it takes its details from, from CHILD_SPAN.from */
   vals: Slot[];
   raws: string[];
+  /** that row's referral date and reference ('' for none): the latest wins */
+  rank: { date: string; ref: string };
 }
+
+const describeRank = (r: { date: string; ref: string }) => (r.ref ? ` (referral ${r.ref}${r.date ? ` of ${formatDate(r.date)}` : ''})` : ' (on no referral)');
+const describeLatest = (r: { date: string; ref: string }, row: number) =>
+  r.ref ? `a child's details come from their latest referral (${r.ref}, row ${row})` : `row ${row} comes first in the file`;
 
 /** The whole file: every problem, and (when there are none) what it describes. */
 export function validateInterchange(table: InterchangeTable, codes: CodeLists): InterchangePlan {
@@ -276,7 +298,8 @@ export interface InterchangeChecker {
 export function interchangeChecker(header: string[], codes: CodeLists): InterchangeChecker {
   const { columns, problems } = headerProblems(header);
   const known = columns.filter((c): c is string => !!c);
-  const plan: InterchangePlan = { columns: known, rowCount: 0, families: [], children: [], referrals: [], problems };
+  const warnings: Problem[] = [];
+  const plan: InterchangePlan = { columns: known, rowCount: 0, families: [], children: [], referrals: [], problems, warnings };
   const missingRequired = REQUIRED_COLUMNS.some((r) => !known.includes(r));
   const resolve = resolvers(codes);
   const has = new Set(known);
@@ -344,43 +367,52 @@ export function interchangeChecker(header: string[], codes: CodeLists): Intercha
     const referralRef = vals[iReferral];
     const familyRef = vals[iFamily];
     const childRef = vals[iChild];
-    for (const i of [iReferral, iFamily, iDate]) {
+    // A row with no referral at all (every referral column blank but the family's) is a child
+    // of the family who is on no referral: the export writes such children so nothing is lost.
+    const onReferral = !!raws[iReferral] || referralIdx.some((i) => i !== iFamily && raws[i]);
+    for (const i of onReferral ? [iReferral, iFamily, iDate] : [iFamily]) {
       if (vals[i] === null) problems.push({ row, column: specs[i].name, value: '', message: `Enter the ${specs[i].name.replace(/_/g, ' ')}` });
     }
     if (childRef === null && childPartIdx.some((i) => raws[i])) problems.push({ row, column: 'child_ref', value: '', message: 'Enter the child ref' });
-    if (typeof referralRef !== 'string' || typeof familyRef !== 'string') return;
+    if (typeof familyRef !== 'string' || (onReferral && typeof referralRef !== 'string')) return;
 
     if (!families.has(familyRef)) families.set(familyRef, { family_ref: familyRef, row });
 
     // The referral: its first row defines it; later rows must agree.
-    let ref = referrals.get(referralRef);
-    if (!ref) {
-      const referralRaws = raws.slice(0, REFERRAL_END);
-      ref = {
-        planned: { referral_ref: referralRef, family_ref: familyRef, row, fields: {}, children: [], raws: referralRaws },
-        vals: vals.slice(0, REFERRAL_END), raws: referralRaws, invalid: referralInvalid,
-      };
-      referrals.set(referralRef, ref);
-    } else {
-      for (const i of referralIdx) {
-        const first = ref.vals[i];
-        const here = vals[i];
-        if (first === INVALID || here === INVALID || same(first, here)) continue;
-        const c = specs[i].name;
-        problems.push({
-          row, column: c, value: raws[i],
-          message: `Referral ${referralRef} has "${ref.raws[i]}" in ${c} on row ${ref.planned.row} but "${raws[i]}" on this row. Every row of a referral must agree on ${c}`,
-        });
+    let ref: ReferralAcc | undefined;
+    if (typeof referralRef === 'string') {
+      ref = referrals.get(referralRef);
+      if (!ref) {
+        const referralRaws = raws.slice(0, REFERRAL_END);
+        ref = {
+          planned: { referral_ref: referralRef, family_ref: familyRef, row, fields: {}, children: [], raws: referralRaws },
+          vals: vals.slice(0, REFERRAL_END), raws: referralRaws, invalid: referralInvalid,
+        };
+        referrals.set(referralRef, ref);
+      } else {
+        for (const i of referralIdx) {
+          const first = ref.vals[i];
+          const here = vals[i];
+          if (first === INVALID || here === INVALID || same(first, here)) continue;
+          const c = specs[i].name;
+          problems.push({
+            row, column: c, value: raws[i],
+            message: `Referral ${referralRef} has "${ref.raws[i]}" in ${c} on row ${ref.planned.row} but "${raws[i]}" on this row. Every row of a referral must agree on ${c}`,
+          });
+        }
       }
     }
 
     if (typeof childRef !== 'string') return;
-    // The child: the same child_ref must describe the same child on every row.
+    // The child: one person, one set of details. Where rows disagree, the row of the latest
+    // referral (by referral date, then reference) wins, and the disagreement is a warning.
+    const date = vals[iDate];
+    const rank = { date: typeof date === 'string' ? date : '', ref: typeof referralRef === 'string' ? referralRef : '' };
     let child = children.get(childRef);
     if (!child) {
       child = {
         planned: { child_ref: childRef, family_ref: familyRef, row, fields: {} },
-        vals: vals.slice(CHILD_SPAN.from, CHILD_SPAN.to), raws: raws.slice(CHILD_SPAN.from, CHILD_SPAN.to),
+        vals: vals.slice(CHILD_SPAN.from, CHILD_SPAN.to), raws: raws.slice(CHILD_SPAN.from, CHILD_SPAN.to), rank,
       };
       children.set(childRef, child);
     } else {
@@ -390,20 +422,30 @@ export function interchangeChecker(header: string[], codes: CodeLists): Intercha
           message: `Child ${childRef} is in family ${child.planned.family_ref} on row ${child.planned.row} but in family ${familyRef} on this row. A child belongs to one family`,
         });
       }
+      const later = rank.date > child.rank.date || (rank.date === child.rank.date && rank.ref > child.rank.ref);
+      const [kept, keptRow, keptRank] = later ? [rank, row, 'this row'] : [child.rank, child.planned.row, `row ${child.planned.row}`];
       for (const i of childIdx) {
         const first = child.vals[i - CHILD_SPAN.from];
         const here = vals[i];
         if (first === INVALID || here === INVALID || same(first, here)) continue;
         const c = specs[i].name;
-        problems.push({
+        warnings.push({
           row, column: c, value: raws[i],
-          message: `Child ${childRef} has "${child.raws[i - CHILD_SPAN.from]}" in ${c} on row ${child.planned.row} but "${raws[i]}" on this row. Every row of a child must agree on ${c}`,
+          message: `Child ${childRef} has "${child.raws[i - CHILD_SPAN.from]}" in ${c} on row ${child.planned.row}${describeRank(child.rank)} but "${raws[i]}" on this row${describeRank(rank)}. `
+            + `The ${keptRank === 'this row' ? 'value on this row' : `value on ${keptRank}`} is kept: ${describeLatest(kept, keptRow)}`,
         });
       }
+      if (later) {
+        child.vals = vals.slice(CHILD_SPAN.from, CHILD_SPAN.to);
+        child.raws = raws.slice(CHILD_SPAN.from, CHILD_SPAN.to);
+        child.rank = rank;
+        child.planned.row = row;
+      }
     }
+    if (!ref) return;
     // A referral has a handful of children: a scan is cheaper than a set for each of thousands of referrals.
     if (ref.planned.children.some((c) => c.child_ref === childRef)) {
-      problems.push({ row, column: 'child_ref', value: childRef, message: `Child ${childRef} appears more than once on referral ${referralRef}` });
+      problems.push({ row, column: 'child_ref', value: childRef, message: `Child ${childRef} appears more than once on referral ${ref.planned.referral_ref}` });
       return;
     }
     const fields = fieldsFrom(linkFields, vals) as PlannedReferralChild['fields'];
@@ -427,14 +469,31 @@ export function interchangeChecker(header: string[], codes: CodeLists): Intercha
       p.fields = fieldsFrom(referralFields, r.vals) as PlannedReferral['fields'];
       if (has.has('coordinator')) p.coordinator = valueOrNull(r.vals[at('coordinator')]) as string | null;
       if (has.has('plan_content')) p.plan_content = arrayOr(r.vals[at('plan_content')]);
-      if (has.has('review_fgc_dates')) p.review_dates = arrayOr(r.vals[at('review_fgc_dates')]);
-      if (!r.invalid) problems.push(...referralStageProblems(p));
+      if (has.has('review_fgc_dates')) reviewsOf(p, r.vals, has.has('review_plan_working'));
+      if (r.invalid) p.invalid = true;
       plan.referrals.push(p);
       if (++n % 256 === 0) yield;
     }
     referrals.clear();
-    problems.sort((a, b) => a.row - b.row || columnIndex(a.column) - columnIndex(b.column));
+    const order = (a: Problem, b: Problem) => a.row - b.row || columnIndex(a.column) - columnIndex(b.column);
+    problems.sort(order);
+    warnings.sort(order);
     return plan;
+  }
+
+  /** Review dates in date order, each with whether the plan was working (Y, N or blank in the same place). */
+  function reviewsOf(p: PlannedReferral, vals: Slot[], withWorking: boolean) {
+    const dates = arrayOr(vals[at('review_fgc_dates')]);
+    const working = withWorking ? (arrayOr(vals[at('review_plan_working')]) as unknown as (boolean | null)[]) : [];
+    if (working.length && working.length !== dates.length) {
+      problems.push({
+        row: p.row, column: 'review_plan_working', value: p.raws[at('review_plan_working')] ?? '',
+        message: `review_plan_working has ${working.length} answers but review_fgc_dates has ${dates.length} dates. Give Y, N or blank for each review, in the same order`,
+      });
+    }
+    const order = dates.map((d, i) => i).sort((a, b) => (dates[a] < dates[b] ? -1 : dates[a] > dates[b] ? 1 : a - b));
+    p.review_dates = order.map((i) => dates[i]);
+    if (withWorking) p.review_plan_working = order.map((i) => working[i] ?? null);
   }
 
   function finish(): InterchangePlan {
@@ -469,7 +528,7 @@ const valueOrNull = (v: Slot | undefined) => (v === INVALID || v === undefined ?
  * into a hash table several times the size (tens of MB over a large file's referrals).
  */
 const fieldsFrom = (fields: readonly (readonly [string, number])[], vals: Slot[]) => Object.fromEntries(fields.map(([col, i]) => [col, valueOrNull(vals[i])]));
-const arrayOr = (v: Slot | undefined) => (Array.isArray(v) ? v : []);
+const arrayOr = (v: Slot | undefined): string[] => (Array.isArray(v) ? (v as string[]) : []);
 
 /** The stage facts of a referral as the file states it, filled in from `existing` for columns the file lacks. */
 export function stageFacts(r: PlannedReferral, existing?: Partial<Referral>): StageFacts {
@@ -493,10 +552,8 @@ export function stageFacts(r: PlannedReferral, existing?: Partial<Referral>): St
   };
 }
 
-/** The FGC stage order (the same rules as the forms), reported against the referral's first row. */
-export function referralStageProblems(r: PlannedReferral, existing?: Partial<Referral>): Problem[] {
-  return stageOrderProblems(stageFacts(r, existing)).map((p) => {
-    const column = STAGE_COLUMN[p.field] ?? p.field;
-    return { row: r.row, column, value: (INDEX.has(column) ? r.raws[INDEX.get(column)!] : '') ?? '', message: `Referral ${r.referral_ref}: ${p.message}` };
-  });
+/** A referral-level cell as the file wrote it (on the referral's first row), or '' for a column not at referral level. */
+export function referralCell(r: PlannedReferral, column: string): string {
+  const i = INDEX.get(column);
+  return i !== undefined && i < REFERRAL_END ? (r.raws[i] ?? '') : '';
 }

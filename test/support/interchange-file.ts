@@ -15,8 +15,8 @@ export interface DemoInterchangeFile {
 }
 
 /**
- * A large, valid interchange CSV: the demo generator's cases (without its deliberately
- * inconsistent referrals, which an import rightly refuses), exported from a scratch SQLite file.
+ * A large interchange CSV with no data-quality findings to speak of: the demo generator's cases
+ * without its deliberately inconsistent referrals, exported from a scratch SQLite file.
  */
 export async function demoInterchangeFile(referrals: number, seed: string): Promise<DemoInterchangeFile> {
   const scratch = await createTestDb({ sqlite: true });
