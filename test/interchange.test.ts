@@ -302,6 +302,42 @@ describe('the web pages', () => {
     expect((await lead.post(action).type('form').send({ _csrf: lead.csrf })).status).toBe(404);
   });
 
+  it('takes a messy history as it is: the check lists its warnings and data-quality problems by rule, the summary links to them on the quality report', async () => {
+    const base = { ...fixtureRows()[0], family_ref: 'FMESS', cms_id: '', first_name: 'Messy' };
+    const rows = [
+      // no response and no reason: nothing to flag; a decline with no reason: a query
+      { ...base, referral_ref: 'RM1', child_ref: 'CM1', referral_date: '2024-02-01', offer_date: '2024-02-03', consent_decision: 'NORESP', consent_date: '2024-02-20',
+        decline_reason: '', initial_fgc_date: '', plan_agreed: '', plan_date: '', plan_sent_date: '', plan_content: '', review_fgc_dates: '', closure_date: '2024-03-01', sex: 'F' },
+      { ...base, referral_ref: 'RM2', child_ref: 'CM1', referral_date: '2024-06-01', offer_date: '2024-05-20', consent_decision: 'DECLINED', consent_date: '2024-06-20',
+        decline_reason: '', initial_fgc_date: '', plan_agreed: '', plan_date: '', plan_sent_date: '', plan_content: '', review_fgc_dates: '', closure_date: '2024-07-01', sex: 'M' },
+    ];
+    const before = await caseCounts(db);
+    const preview = await lead.post('/imports/interchange').field('_csrf', lead.csrf).attach('file', Buffer.from(toCsv(rows)), 'messy.csv');
+    expect(preview.status).toBe(200);
+    expect(await caseCounts(db)).toEqual(before);
+    expect(preview.text).toContain('Check the import');
+    expect(preview.text).toContain('1 warning: children whose details differ between rows');
+    expect(preview.text).toContain('Child CM1 has &#34;F&#34; in sex on row 2');
+    expect(preview.text).toMatch(/Will be imported with \d+ data-quality problems? to review/);
+    expect(preview.text).toMatch(/Stage dates out of order: 1/);
+    expect(preview.text).toMatch(/Declined with no reason: 1/);
+    expect(preview.text).toContain('Referral RM2: The offer date cannot be before the referral date');
+    const action = /action="(\/imports\/interchange\/\d+\/apply)"/.exec(preview.text)![1];
+    const done = await lead.post(action).type('form').send({ _csrf: lead.csrf });
+    expect(done.status).toBe(200);
+    expect(done.text).toMatch(/Imported with \d+ data-quality problems? to review/);
+    expect(done.text).toContain('href="/quality/stage-order?period=all"');
+    expect(done.text).toContain('href="/quality/declined-without-reason?period=all"');
+    // stored as the file says, the latest referral's sex kept
+    expect(await db('referrals').where({ referral_ref: 'RM2' }).first()).toMatchObject({ offer_date: '2024-05-20', consent_decision: 'DECLINED', decline_reason: null });
+    expect((await db('children').where({ child_ref: 'CM1' }).first()).sex).toBe('M');
+    const id = (await db('referrals').where({ referral_ref: 'RM2' }).first()).id;
+    const manager = await signIn(t.app, t.users.manager.email);
+    const report = await manager.get('/quality/stage-order?period=all');
+    expect(report.text).toContain(`href="/referrals/${id}/stages/offer#offer_date"`);
+    expect((await manager.get('/quality/declined-without-reason?period=all')).text).toContain(`href="/referrals/${id}/stages/consent#decline_reason"`);
+  });
+
   it('accepts the CSRF token in the query string', async () => {
     const res = await lead.post(`/imports/interchange?_csrf=${encodeURIComponent(lead.csrf)}`).attach('file', FIXTURE, 'small.csv');
     expect(res.status).toBe(200);

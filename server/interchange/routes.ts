@@ -5,7 +5,8 @@ import { auditEvent } from '../audit/audit.js';
 import { uploadErrorOf, uploadParser } from '../common/upload.js';
 import { todayIso } from '../common/dates.js';
 import { idParam } from '../cases/http.js';
-import { importInterchange, writeCsv, writeXlsx } from './index.js';
+import { importInterchange, writeCsv, writeXlsx, type ImportOutcome } from './index.js';
+import { importReview } from './review.js';
 
 // The data lead's interchange pages: upload → dry-run preview → confirm (applies), and the
 // full child-level export. Permission 'returns' (data leads only).
@@ -27,16 +28,18 @@ export function interchangeRoutes(services: Services): Router {
   const renderUpload = (res: Response, status: number, errors: Record<string, string> = {}) =>
     res.status(status).render('interchange/upload', { title: 'Import and export case data', errors, limitMb: UPLOAD_LIMIT_BYTES / 1024 / 1024 });
 
-  function renderPreview(res: Response, status: number, o: { filename: string; uploadId?: number; summary: any; problems: any[]; applyProblems?: boolean }) {
-    const n = o.problems.length;
+  function renderPreview(res: Response, status: number, o: { filename: string; uploadId?: number; result: ImportOutcome }) {
+    const { summary, problems } = o.result;
+    const n = problems.length;
     const errors = n
       ? { problems: `The file has ${n.toLocaleString('en-GB')} problem${n === 1 ? '' : 's'}. Nothing has been imported. Correct the file and upload it again` }
       : {};
     res.status(status).render('interchange/preview', {
       title: n ? 'The file cannot be imported' : 'Check the import',
-      errors, filename: o.filename, uploadId: o.uploadId, summary: o.summary,
-      problems: o.problems.slice(0, PROBLEMS_SHOWN), problemCount: n, shown: Math.min(n, PROBLEMS_SHOWN),
-      hasChanges: ['families', 'children', 'referrals'].some((k) => o.summary[k].create + o.summary[k].update > 0),
+      errors, filename: o.filename, uploadId: o.uploadId, summary,
+      problems: problems.slice(0, PROBLEMS_SHOWN), problemCount: n, shown: Math.min(n, PROBLEMS_SHOWN),
+      review: importReview(o.result.findings, o.result.warnings),
+      hasChanges: (['families', 'children', 'referrals'] as const).some((k) => summary[k].create + summary[k].update > 0),
       backLink: UPLOAD_PATH,
     });
   }
@@ -51,12 +54,12 @@ export function interchangeRoutes(services: Services): Router {
     const filename = file.originalname.slice(0, 255);
     if (!/\.(csv|xlsx|txt)$/i.test(filename)) return renderUpload(res, 400, { file: 'The selected file must be a CSV or an Excel workbook (.xlsx)' });
     const result = await importInterchange(db, file.buffer, { filename, userId: req.user!.id, dryRun: true });
-    if (result.problems.length) return renderPreview(res, 400, { filename, summary: result.summary, problems: result.problems });
+    if (result.problems.length) return renderPreview(res, 400, { filename, result });
     const at = new Date();
     await db('import_uploads').where('created_at', '<', new Date(at.getTime() - KEEP_UPLOADS_MS).toISOString()).orWhere({ user_id: req.user!.id }).delete();
     const [row] = await db('import_uploads').insert({ user_id: req.user!.id, filename, content: file.buffer, created_at: at.toISOString() }).returning('id');
     const uploadId = Number(typeof row === 'object' ? row.id : row);
-    renderPreview(res, 200, { filename, uploadId, summary: result.summary, problems: [] });
+    renderPreview(res, 200, { filename, uploadId, result });
   });
 
   router.post(`${UPLOAD_PATH}/:id/apply`, returns, async (req, res) => {
@@ -71,8 +74,10 @@ export function interchangeRoutes(services: Services): Router {
     const content = Buffer.isBuffer(stored.content) ? stored.content : Buffer.from(stored.content);
     const result = await importInterchange(db, content, { filename: stored.filename, userId: req.user!.id, dryRun: false });
     await db('import_uploads').where({ id }).delete();
-    if (result.problems.length) return renderPreview(res, 409, { filename: stored.filename, summary: result.summary, problems: result.problems });
-    res.render('interchange/done', { title: 'Import complete', filename: stored.filename, summary: result.summary, applied: result.applied });
+    if (result.problems.length) return renderPreview(res, 409, { filename: stored.filename, result });
+    res.render('interchange/done', {
+      title: 'Import complete', filename: stored.filename, summary: result.summary, applied: result.applied, review: importReview(result.findings, result.warnings),
+    });
   });
 
   const download = (kind: 'csv' | 'xlsx') => async (req: Request, res: Response, next: NextFunction) => {
