@@ -1,0 +1,29 @@
+import type { Knex } from 'knex';
+import { buildReturn } from '../../server/annual-return/return-service.js';
+import type { AnnualReturn } from '../../server/annual-return/counting.js';
+
+/**
+ * A year's return with every database id replaced by the reference it stands for (sorted),
+ * and the Data quality sheet: what must not change when the same cases are exported and
+ * imported into another database, whose ids differ.
+ */
+export async function returnByRefs(db: Knex, year: number) {
+  const [built, referrals, children] = await Promise.all([
+    buildReturn(db, year),
+    db('referrals').select('id', 'referral_ref'),
+    db('children').select('id', 'child_ref'),
+  ]);
+  const referralRef = new Map(referrals.map((r: any) => [Number(r.id), r.referral_ref as string]));
+  const childRef = new Map(children.map((c: any) => [Number(c.id), c.child_ref as string]));
+  const refs = (ids: number[] | null, of: Map<number, string>) => (ids ? ids.map((id) => of.get(id) ?? `?${id}`).sort() : ids);
+  const ret: AnnualReturn = built.ret;
+  return {
+    ...ret,
+    populations: Object.fromEntries(Object.entries(ret.populations).map(([k, p]) => [k, { ...p, fgcIds: refs(p.fgcIds, referralRef), childIds: refs(p.childIds, childRef) }])),
+    attendance: Object.fromEntries(Object.entries(ret.attendance).map(([k, v]) => [k, v && typeof v === 'object' && 'ids' in v ? { ...v, ids: refs(v.ids, referralRef) } : v])),
+    breakdowns: Object.fromEntries(Object.entries(ret.breakdowns).map(([k, b]) => [k, {
+      ...b, rows: b.rows.map((r) => ({ ...r, ids: refs(r.ids, b.unit === 'children' ? childRef : referralRef) })),
+    }])),
+    quality: built.ctx.quality,
+  };
+}
