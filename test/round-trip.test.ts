@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
 import { createTestDb, type TestDb } from './support/db.js';
-import { returnByRefs } from './support/return-by-refs.js';
+import { returnByRefs } from '../server/annual-return/return-by-refs.js';
 import { loadDemoData } from '../server/demo/load.js';
 import { exportCsv, exportXlsx, importInterchange } from '../server/interchange/index.js';
 import { availableYears } from '../server/annual-return/return-service.js';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { buildReturn } from '../../server/annual-return/return-service.js';
-import type { AnnualReturn } from '../../server/annual-return/counting.js';
+import { buildReturn } from './return-service.js';
+import type { AnnualReturn } from './counting.js';
 
 /**
  * A year's return with every database id replaced by the reference it stands for (sorted),
