@@ -11,6 +11,7 @@ import { runMain, withDatabase } from './cli.js';
 import { importTracker, type TrackerProgress } from '../server/tracker-import/index.js';
 import { parseMapping } from '../server/tracker-import/mapping.js';
 import { findMappingByName } from '../server/tracker-import/store.js';
+import { printProblems, printReview, printSummary } from './import-output.js';
 
 const USAGE = 'Usage: npm run import-tracker -- FILE --mapping NAME|mapping.json [--dry-run]   (FILE is .csv or .xlsx)';
 
@@ -74,21 +75,15 @@ async function main(): Promise<number> {
     const result = await importTracker(db, content, {
       filename: path.basename(file), mapping, mappingId, userId: null, dryRun, onProgress: progressPrinter(),
     });
-    const s = result.summary;
-    const verb = dryRun || !result.applied ? 'would be' : 'were';
     if (result.header) console.log(`Headings in row ${result.header.row}${result.header.depth > 1 ? ` (and ${result.header.depth - 1} above)` : ''}`);
-    console.log(`${s.rows} data rows`);
-    for (const [key, label] of [['families', 'Families'], ['children', 'Children'], ['referrals', 'Referrals']] as const) {
-      const c = s[key];
-      console.log(`${label.padEnd(10)} ${c.create} ${verb} created, ${c.update} ${verb} updated, ${c.unchanged} unchanged`);
-    }
+    printSummary(result.summary, dryRun || !result.applied);
     if (result.ignored.length) console.log(`Columns not imported: ${result.ignored.join(', ')}`);
     for (const k of result.skipped) console.log(k.row ? `Skipped row ${k.row}: ${k.reason}: ${k.text}` : `Skipped ${k.reason}`);
     if (result.problems.length) {
-      console.error(`${result.problems.length} problem${result.problems.length === 1 ? '' : 's'}; nothing has been imported:`);
-      for (const p of result.problems) console.error(`row ${p.row || '-'}\t${p.column || '-'}\t${JSON.stringify(p.value)}\t${p.message}`);
+      printProblems(result.problems);
       return 1;
     }
+    printReview(result.findings, result.warnings, dryRun || !result.applied);
     if (dryRun) console.log('Dry run: nothing has been written.');
     else console.log(result.applied ? `Imported in ${((Date.now() - started) / 1000).toFixed(1)} s.` : 'Everything in the file is already recorded: nothing changed.');
     return 0;

@@ -7,38 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runMain, withDatabase } from './cli.js';
-import { importInterchange, type ImportFinding, type ImportSummary, type Problem } from '../server/interchange/index.js';
-import { findingsPhrase, importReview } from '../server/interchange/review.js';
-
-function printSummary(s: ImportSummary, dryRun: boolean) {
-  const verb = dryRun ? 'would be' : 'were';
-  console.log(`${s.rows} data rows`);
-  for (const [key, label] of [['families', 'Families'], ['children', 'Children'], ['referrals', 'Referrals']] as const) {
-    const c = s[key];
-    console.log(`${label.padEnd(10)} ${c.create} ${verb} created, ${c.update} ${verb} updated, ${c.unchanged} unchanged`);
-  }
-}
-
-function printProblems(problems: Problem[]) {
-  console.error(`${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing has been imported:`);
-  for (const p of problems) console.error(line(p));
-}
-
-const line = (p: Problem) => `row ${p.row || '-'}\t${p.column || '-'}\t${JSON.stringify(p.value)}\t${p.message}`;
-
-/** Warnings, then findings by rule: every one, so nothing is hidden from a data lead at the command line. */
-function printReview(findings: ImportFinding[], warnings: Problem[], dryRun: boolean) {
-  if (warnings.length) {
-    console.log(`${warnings.length} warning${warnings.length === 1 ? '' : 's'}: a child's details differ between rows; the latest referral's are kept:`);
-    for (const w of warnings) console.log(line(w));
-  }
-  if (!findings.length) return;
-  console.log(`${dryRun ? 'Will be imported with' : 'Imported with'} ${findingsPhrase(findings.length)} to review (then listed on the Data quality page):`);
-  for (const g of importReview(findings, []).byRule) {
-    console.log(`  ${g.title}: ${g.count}`);
-    for (const f of findings) if (f.rule === g.rule) console.log(`    ${line(f)}`);
-  }
-}
+import { importInterchange } from '../server/interchange/index.js';
+import { printProblems, printReview, printSummary } from './import-output.js';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false } }, allowPositionals: true });

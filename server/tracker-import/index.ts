@@ -54,7 +54,12 @@ export interface TrackerImportOptions {
 
 export interface TrackerImportOutcome {
   summary: ImportSummary;
+  /** what cannot be stored: any one refuses the whole file */
   problems: TrackerProblem[];
+  /** a child's details that differ between rows: the latest referral's are kept */
+  warnings: TrackerProblem[];
+  /** the data-quality rules' findings: imported as they stand, then listed on the quality report */
+  findings: (TrackerProblem & { rule: string })[];
   /** whether anything was written */
   applied: boolean;
   /** where the headings were found (null when they could not be) */
@@ -121,7 +126,7 @@ function renamer(sources: Map<string, { name: string }[]>) {
  */
 export async function importTracker(db: Knex, content: Buffer, opts: TrackerImportOptions): Promise<TrackerImportOutcome> {
   const fail = (problems: TrackerProblem[], header: TrackerHeader | null = null): TrackerImportOutcome => ({
-    summary: emptySummary(), problems, applied: false, header, skipped: [], ignored: [],
+    summary: emptySummary(), problems, warnings: [], findings: [], applied: false, header, skipped: [], ignored: [],
   });
   let mapping: TrackerMapping;
   let mappingName: string | null = null;
@@ -171,22 +176,25 @@ export async function importTracker(db: Knex, content: Buffer, opts: TrackerImpo
   const result = await applyInParts(db, plan, { userId: opts.userId, dryRun, filename: label });
   if (result.applied && opts.mappingId !== undefined) await touchMapping(db, opts.mappingId);
 
-  // The interchange checks' problems in the tracker's terms; one problem per cell.
+  // The interchange checks' problems, warnings and findings in the tracker's terms (its rows
+  // are the interchange rows: see checkTracker); one problem per cell.
   const rename = renamer(t.sources);
-  const seen = new Set(t.problems.map((p) => `${p.row}|${p.field}`));
-  const problems: TrackerProblem[] = [...t.problems];
-  for (const p of result.problems) {
+  const inTrackerTerms = <P extends Problem>(p: P): P & TrackerProblem => {
     const from = t.sources.get(p.column);
-    if (from && seen.has(`${p.row}|${p.column}`)) continue;
     const single = from?.length === 1 ? from[0] : null;
     const raw = single && p.row > 0 && cells ? (cells[p.row - 1]?.[single.index] ?? '').trim() : null;
-    problems.push({
-      row: p.row,
+    return Object.assign({}, p, {
       column: from ? from.map((f) => f.name).join(' / ') : p.column,
       value: raw ?? p.value,
       message: rename(p.message),
       ...(COLUMN_BY_NAME.has(p.column) ? { field: p.column } : {}),
     });
+  };
+  const seen = new Set(t.problems.map((p) => `${p.row}|${p.field}`));
+  const problems: TrackerProblem[] = [...t.problems];
+  for (const p of result.problems) {
+    if (t.sources.get(p.column) && seen.has(`${p.row}|${p.column}`)) continue;
+    problems.push(inTrackerTerms(p));
   }
   const order = new Map(header.columns.map((c, i) => [c.name, i]));
   problems.sort((a, b) => a.row - b.row || (order.get(a.column.split(' / ')[0]) ?? 1e6) - (order.get(b.column.split(' / ')[0]) ?? 1e6));
@@ -194,6 +202,8 @@ export async function importTracker(db: Knex, content: Buffer, opts: TrackerImpo
   return {
     summary: { ...result.summary, rows: t.dataRows },
     problems,
+    warnings: result.warnings.map(inTrackerTerms),
+    findings: result.findings.map(inTrackerTerms),
     applied: result.applied && !problems.length,
     header,
     skipped: t.skipped,

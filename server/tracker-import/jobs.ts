@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import { importTracker, type TrackerProgress } from './index.js';
 import { claimImport, importContent, updateImport, type TrackerImportRow } from './store.js';
 import type { TrackerSheet } from './read.js';
+import { importReview } from '../interchange/review.js';
 
 // Checking (dry run) or importing an uploaded tracker as a job that outlives the request:
 // the request starts it and waits a moment (a small file is done by then); a large one
@@ -88,6 +89,8 @@ async function runJob({ db, logger, upload, dryRun, sheet }: JobOptions): Promis
         summary: outcome.summary,
         problems: outcome.problems.slice(0, PROBLEMS_KEPT),
         problemCount: outcome.problems.length,
+        // bounded: counts by rule and the first rows of each
+        review: importReview(outcome.findings, outcome.warnings),
         skipped: outcome.skipped,
         ignored: outcome.ignored,
         header: outcome.header ? { row: outcome.header.row, depth: outcome.header.depth } : null,
