@@ -119,6 +119,7 @@ function targets(path: string, role: Role): Target[] | undefined {
     '/insight/comparison': () => [{ url: '/insight/comparison' }],
     '/insight/comparison/sample.csv': () => [{ download: '/insight/comparison/sample.csv', type: CSV }],
     '/quality': () => [{ url: '/quality' }],
+    '/quality/rules': () => [{ url: '/quality/rules' }],
     '/quality/report.xlsx': () => [{ download: '/quality/report.xlsx', type: XLSX }],
     '/quality/:rule': () => [{ link: '/quality/', type: /^text\/html/ }],
     '/returns': () => [{ url: '/returns', lands: `/returns/${lastYear}` }],
@@ -290,12 +291,29 @@ describe('every page, as every role allowed to see it', () => {
     await upload('bad.csv', Buffer.from(fixture.toString('utf8').replace('2023-05-10', '2023-02-31')));
     expect(await h1()).toBe('The file cannot be imported');
     await expectAccessible(page, 'an interchange file with problems');
-    await upload('small.csv', fixture);
+    // one child's sex differs between two referrals (a warning), and data-quality findings to review
+    const lines = fixture.toString('utf8').trimEnd().split(/\r?\n/);
+    const header = lines[0].split(',');
+    const sex = header.indexOf('sex');
+    const last = lines.find((l) => l.startsWith('R002,'))!.split(','); // no quoted commas in this row
+    const other = [...last];
+    other[header.indexOf('referral_ref')] = 'R099';
+    other[header.indexOf('referral_date')] = '2024-03-30';
+    other[sex] = last[sex] === 'M' ? 'F' : 'M';
+    await upload('small.csv', Buffer.from([...lines, other.join(',')].join('\n')));
     expect(await h1()).toBe('Check the import');
-    await expectAccessible(page, 'an interchange file checked');
+    expect(await page.getByRole('heading', { name: /warning: children whose details differ between rows/ }).count()).toBe(1);
+    expect(await page.getByRole('heading', { name: /Will be imported with \d+ data-quality problems? to review/ }).count()).toBe(1);
+    for (const summary of await page.locator('details.govuk-details summary').all()) await summary.click();
+    await expectAccessible(page, 'an interchange file checked, with warnings and findings open');
     await follow(page.getByRole('button', { name: 'Import these changes' }).click());
     expect(await h1()).toBe('Import complete');
-    await expectAccessible(page, 'an interchange import done');
+    expect(await page.getByRole('heading', { name: /Imported with \d+ data-quality problems? to review/ }).count()).toBe(1);
+    for (const summary of await page.locator('details.govuk-details summary').all()) await summary.click();
+    await expectAccessible(page, 'an interchange import done, with findings open');
+    await page.getByRole('link', { name: /Review and fix/ }).first().click();
+    expect(await h1()).not.toBe('');
+    await expectAccessible(page, 'the quality report reached from an import');
   });
 
   it('the duplicate warning a coordinator meets adding a child who looks like one already recorded', async () => {
