@@ -43,13 +43,28 @@ export const EXTRACT_COLUMNS: Column<ExtractRow>[] = [
 /** The rows for referrals with any step in the period, merged children shown as their survivor. */
 export async function childExtract(db: Knex, period: { from: string; to: string }): Promise<ExtractRow[]> {
   const { referrals, children } = await loadCaseData(db, period);
+  return extractRows(referrals, children);
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * One row per child per referral, by referral date, then referral reference, then child reference
+ * (the survivor's, then the record on the referral): never by id or by the order rows were read,
+ * so the same cases give the same extract in any database. Sorts `referrals` in place.
+ */
+export function extractRows(referrals: Referral[], children: Child[]): ExtractRow[] {
   const byId = new Map(children.map((c) => [c.id, c]));
   const survivor = (id: number) => {
     let c = byId.get(id);
     for (let hops = 0; c?.merged_into_id && hops < 20; hops++) c = byId.get(c.merged_into_id) ?? c;
     return c;
   };
+  const refOf = (c: Child | undefined) => c?.child_ref ?? '';
   return referrals
-    .sort((a, b) => a.referral_date.localeCompare(b.referral_date) || a.id - b.id)
-    .flatMap((referral) => referral.children.map((link) => ({ referral, link, child: survivor(link.child_id) })));
+    .sort((a, b) => cmp(a.referral_date, b.referral_date) || cmp(a.referral_ref, b.referral_ref))
+    .flatMap((referral) => referral.children
+      .map((link) => ({ referral, link, child: survivor(link.child_id), own: refOf(byId.get(link.child_id)) }))
+      .sort((a, b) => cmp(refOf(a.child), refOf(b.child)) || cmp(a.own, b.own))
+      .map(({ referral, link, child }) => ({ referral, link, child })));
 }

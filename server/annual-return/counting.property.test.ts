@@ -175,13 +175,13 @@ describe('property: counts agree with a plain reference implementation', () => {
     );
   });
 
-  it('legal status at referral comes from the earliest referral (date, then id) naming the child', () => {
+  it('legal status at referral comes from the earliest referral (date, then reference) naming the child', () => {
     fc.assert(
       fc.property(world(), ({ children, referrals }) => {
         const ret = computeReturn({ year: YEAR, referrals, children, codes });
         const ordered = referrals
           .filter((r) => inRange(r.referral_date, FY))
-          .sort((a, b) => (a.referral_date < b.referral_date ? -1 : a.referral_date > b.referral_date ? 1 : a.id - b.id));
+          .sort((a, b) => (a.referral_date < b.referral_date ? -1 : a.referral_date > b.referral_date ? 1 : a.referral_ref < b.referral_ref ? -1 : 1));
         const expected = new Map<number, string>();
         for (const r of ordered) {
           const here = new Map<number, string | null>();
@@ -222,6 +222,62 @@ describe('property: counts agree with a plain reference implementation', () => {
         expect(b.attendance.meanFamilyMembers).toEqual(a.attendance.meanFamilyMembers);
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+/**
+ * A return with every database id replaced by the reference it stands for, id lists sorted:
+ * what must not change when the same cases are held under other ids, in another order.
+ */
+function byRefs(ret: AnnualReturn, referralRef: (id: number) => string, childRef: (id: number) => string) {
+  const refs = (ids: number[] | null, of: (id: number) => string) => (ids ? ids.map(of).sort() : ids);
+  return {
+    ...ret,
+    populations: Object.fromEntries(Object.entries(ret.populations).map(([k, p]) => [k, { ...p, fgcIds: refs(p.fgcIds, referralRef), childIds: refs(p.childIds, childRef) }])),
+    attendance: Object.fromEntries(Object.entries(ret.attendance).map(([k, v]) => [k, v && typeof v === 'object' && 'ids' in v ? { ...v, ids: refs(v.ids, referralRef) } : v])),
+    breakdowns: Object.fromEntries(Object.entries(ret.breakdowns).map(([k, b]) => [k, {
+      ...b, rows: b.rows.map((r) => ({ ...r, ids: refs(r.ids, b.unit === 'children' ? childRef : referralRef) })),
+    }])),
+  };
+}
+
+describe('property: ties on the referral date are broken by reference, not by id or order', () => {
+  // Few dates, so children often have two referrals on one date; references drawn independently of the ids.
+  const tieWorld = world().chain(({ children, referrals }) =>
+    fc.tuple(
+      fc.constant({ children, referrals }),
+      fc.uniqueArray(fc.stringMatching(/^[A-C][0-9]{1,2}$/), { minLength: referrals.length, maxLength: referrals.length }),
+      fc.array(fc.constantFrom('2023-06-01', '2023-06-02', '2023-11-30'), { minLength: referrals.length, maxLength: referrals.length }),
+    ).map(([w, refs, dates]) => ({
+      children: w.children.map((c) => ({ ...c, child_ref: `K${c.id}` })),
+      referrals: w.referrals.map((r, i) => ({ ...r, referral_ref: refs[i], referral_date: i % 3 === 2 ? r.referral_date : dates[i] })),
+    })),
+  );
+
+  it('gives the same return whatever the database ids and the input order, when the references are kept', () => {
+    fc.assert(
+      fc.property(tieWorld, fc.integer(), fc.integer(), ({ children, referrals }, idSeed, orderSeed) => {
+        // the same cases under other ids: child and referral ids permuted (merges and rows follow), input shuffled
+        const shuffle = <T>(xs: T[], seed: number) => xs.map((x, i) => ({ x, k: Math.sin(seed + i * 7919) })).sort((a, b) => a.k - b.k).map((p) => p.x);
+        const childIdsUsed = [...new Set([...children.map((c) => c.id), ...referrals.flatMap((r) => r.children.map((l) => l.child_id)), 950])];
+        const newChildId = new Map(childIdsUsed.map((id, i) => [id, shuffle(childIdsUsed, idSeed)[i] + 1000]));
+        const cid = (id: number) => newChildId.get(id)!;
+        const newReferralId = new Map(referrals.map((r, i) => [r.id, shuffle(referrals.map((x) => x.id), idSeed + 1)[i] + 5000]));
+        const children2 = shuffle(children.map((c) => ({ ...c, id: cid(c.id), merged_into_id: c.merged_into_id === null ? null : cid(c.merged_into_id) })), orderSeed);
+        const referrals2 = shuffle(referrals.map((r) => ({
+          ...r, id: newReferralId.get(r.id)!, children: r.children.map((l) => ({ ...l, child_id: cid(l.child_id) })),
+        })), orderSeed + 1);
+
+        const refOf = new Map(referrals.map((r) => [r.id, r.referral_ref]));
+        const refOf2 = new Map(referrals2.map((r) => [r.id, r.referral_ref]));
+        const childRef = (id: number) => `K${id}`;
+        const childRef2 = new Map(childIdsUsed.map((id) => [cid(id), `K${id}`]));
+        const a = computeReturn({ year: YEAR, referrals, children, codes });
+        const b = computeReturn({ year: YEAR, referrals: referrals2, children: children2, codes });
+        expect(byRefs(b, (id) => refOf2.get(id)!, (id) => childRef2.get(id)!)).toEqual(byRefs(a, (id) => refOf.get(id)!, childRef));
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -101,11 +101,24 @@ describe('a child on two referrals in the year', () => {
     }
   });
 
-  it('breaks a tie on referral date by the lower referral id', () => {
-    const r7 = makeReferral({ id: 7, referral_date: '2023-06-01', children: [onReferral(1, 'PLO')] });
-    const r3 = makeReferral({ id: 3, referral_date: '2023-06-01', children: [onReferral(1, 'EH')] });
-    expect(nonZero(run([r7, r3], [child]), 'referred.children.legalStatus')).toEqual({ EH: 1 });
-    expect(nonZero(run([r3, r7], [child]), 'referred.children.legalStatus')).toEqual({ EH: 1 });
+  it('breaks a tie on referral date by the lower referral reference, never by id or input order', () => {
+    // FGC-0002 is the lower reference but has the higher id and comes later in the input.
+    const low = makeReferral({ id: 9, referral_ref: 'FGC-0002', referral_date: '2023-06-01', children: [onReferral(1, 'EH')] });
+    const high = makeReferral({ id: 3, referral_ref: 'FGC-0010', referral_date: '2023-06-01', children: [onReferral(1, 'PLO')] });
+    for (const order of [[high, low], [low, high]]) {
+      const ret = run(order, [child]);
+      expect(nonZero(ret, 'referred.children.legalStatus')).toEqual({ EH: 1 });
+      expect(nonZero(ret, 'referred.children.ageBand')).toEqual({ '5-9': 1 });
+      expect(ret.populations.referred.children).toBe(1);
+    }
+  });
+
+  it('breaks a tie by reference in every child population (consented, took place)', () => {
+    const both = { referral_date: '2023-06-01', consent_decision: 'GIVEN' as const, consent_date: '2023-06-10', initial_fgc_date: '2023-07-01' };
+    const low = makeReferral({ id: 40, referral_ref: 'A-1', ...both, children: [onReferral(1, 'CIN')] });
+    const high = makeReferral({ id: 4, referral_ref: 'B-1', ...both, children: [onReferral(1, 'CP')] });
+    const ret = run([high, low], [child]);
+    for (const pop of ['referred', 'consented', 'tookPlace']) expect(nonZero(ret, `${pop}.children.legalStatus`)).toEqual({ CIN: 1 });
   });
 
   it('uses the earliest referral within each population, not the earliest overall', () => {

@@ -129,11 +129,14 @@ type ChildPopulation = Map<number, Referral>;
 
 const NO_DATE = '9999-12-31';
 
-/** Earlier by referral date, then by referral id. */
-function isEarlier(a: Referral, b: Referral): boolean {
+/**
+ * Earlier by referral date, then by the lower referral reference (domain.md, decided edge cases):
+ * never by id or input order, so the same cases give the same return in any database.
+ */
+export function isEarlier(a: Referral, b: Referral): boolean {
   const da = a.referral_date || NO_DATE;
   const db = b.referral_date || NO_DATE;
-  return da < db || (da === db && a.id < b.id);
+  return da < db || (da === db && a.referral_ref < b.referral_ref);
 }
 
 /**

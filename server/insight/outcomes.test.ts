@@ -3,6 +3,7 @@ import { DUE_NOT_RECORDED, NOT_YET_DUE, dueOutcomes, outcomeFigures } from './ou
 import { yearPeriod } from './period.js';
 import { pureWorld, TODAY, YEAR } from './test-world.js';
 import { nextStep } from '../cases/next-step.js';
+import { makeChild, makeReferral, onReferral } from '../annual-return/test-fixtures.js';
 
 const world = pureWorld();
 
@@ -47,5 +48,18 @@ describe('outcomes at 6 and 12 months', () => {
       else expect(first).toBeUndefined();
     }
     expect(dueOutcomes(world.referrals, '2024-11-14')).toEqual([]);
+  });
+
+  it('lists outcomes due on the same day by referral reference, not by id or input order', () => {
+    const child = makeChild({ id: 1 });
+    const held = { initial_fgc_date: '2024-05-15', children: [onReferral(child)] };
+    // FGC-0002 is the lower reference, with the higher id, and comes second in the input.
+    const low = makeReferral({ id: 90, referral_ref: 'FGC-0002', ...held });
+    const high = makeReferral({ id: 10, referral_ref: 'FGC-0010', ...held });
+    for (const order of [[high, low], [low, high]]) {
+      expect(dueOutcomes(order, TODAY).map((d) => [d.due, d.referralRef])).toEqual([
+        ['2024-11-15', 'FGC-0002'], ['2024-11-15', 'FGC-0010'], ['2025-05-15', 'FGC-0002'], ['2025-05-15', 'FGC-0010'],
+      ]);
+    }
   });
 });

@@ -118,7 +118,7 @@ export interface DueOutcome {
 }
 
 /**
- * Outcomes now due that nobody has recorded, oldest first: for each FGC held, the 6-month and
+ * Outcomes now due that nobody has recorded, oldest first (then by referral reference): for each FGC held, the 6-month and
  * the 12-month outcome, due when next-step.ts says (that many months after the conference),
  * missing when any child on the referral lacks the legal status or living arrangement.
  */
@@ -137,7 +137,8 @@ export function dueOutcomes(referrals: Iterable<Pick<Referral, 'id' | 'referral_
       if (missing) out.push({ referralId: r.id, referralRef: r.referral_ref, familyId: r.family_id, conferenceDate: held, months, due: addMonths(held, months), children: missing });
     }
   }
-  return out.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.referralId - b.referralId));
+  // by due date, then reference (never id): the same cases list the same way in any database
+  return out.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.referralRef < b.referralRef ? -1 : a.referralRef > b.referralRef ? 1 : a.months - b.months));
 }
 
 /** The latest conference date whose outcome `months` later is due by `today` (addMonths clamps month ends, so several days can fall due on one). */

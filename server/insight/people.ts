@@ -3,6 +3,7 @@
 // this is only for the few insight figures it does not produce (children offered, children
 // whose plan was agreed, children with an outcome). Tests check it agrees with computeReturn.
 import type { Child, Referral, ReferralChild } from '../cases/types.js';
+import { isEarlier } from '../annual-return/counting.js';
 
 /** child id -> surviving child id (following merged_into_id chains; a loop resolves to its smallest id). */
 export function survivorResolver(children: readonly Child[]): (id: number) => number {
@@ -40,12 +41,6 @@ export function survivorResolver(children: readonly Child[]): (id: number) => nu
   };
 }
 
-const NO_DATE = '9999-12-31';
-const earlier = (a: Referral, b: Referral) => {
-  const da = a.referral_date || NO_DATE;
-  const db = b.referral_date || NO_DATE;
-  return da < db || (da === db && a.id < b.id);
-};
 
 /** Distinct children (surviving ids) on these referrals. */
 export function distinctChildren(referrals: Iterable<Referral>, resolve: (id: number) => number): Set<number> {
@@ -55,8 +50,9 @@ export function distinctChildren(referrals: Iterable<Referral>, resolve: (id: nu
 }
 
 /**
- * Each distinct child with its row on the earliest (by referral date, then id) of these referrals,
- * as the counting rules take a child's details from the earliest referral putting it in a population.
+ * Each distinct child with its row on the earliest (by referral date, then the lower referral reference:
+ * never id or order) of these referrals, as the counting rules take a child's details from the
+ * earliest referral putting it in a population (computeReturn's isEarlier).
  */
 export function earliestRows(referrals: Iterable<Referral>, resolve: (id: number) => number): Map<number, { referral: Referral; row: ReferralChild }> {
   const out = new Map<number, { referral: Referral; row: ReferralChild }>();
@@ -65,7 +61,7 @@ export function earliestRows(referrals: Iterable<Referral>, resolve: (id: number
       if (!row || row.child_id === null || row.child_id === undefined) continue;
       const id = resolve(row.child_id);
       const seen = out.get(id);
-      if (!seen || earlier(r, seen.referral)) out.set(id, { referral: r, row });
+      if (!seen || isEarlier(r, seen.referral)) out.set(id, { referral: r, row });
     }
   }
   return out;

@@ -33,6 +33,23 @@ describe('evaluating the rules over a dataset', () => {
   });
 });
 
+describe('the order of the issues', () => {
+  it('lists each rule\'s issues by reference (referral, then child), never by id or the order of the records', () => {
+    const kids = [child({ id: 9, child_ref: 'C-A', cms_id: '1000001', ethnicity: null }), child({ id: 2, child_ref: 'C-B', cms_id: '1000002', ethnicity: null }), child({ id: 5, child_ref: 'C-C', cms_id: '1000003' })];
+    // R-0002 is the lower reference, with the higher id; on R-0010 the children are listed with the higher reference first
+    const low = referral({ id: 90, referral_ref: 'R-0002', children: [{ child_id: 9, legal_status: null }] });
+    const high = referral({ id: 10, referral_ref: 'R-0010', children: [{ child_id: 5, legal_status: null }, { child_id: 2, legal_status: null }] });
+    const ctx = qualityContext({ today: TODAY, children: kids, cmsIds: kids });
+    for (const [referrals, children] of [[[high, low], kids], [[low, high], [...kids].reverse()]] as const) {
+      const got = evaluate({ referrals: [...referrals], children: [...children] }, ctx).map((i) => `${i.rule}:${i.referral_ref ?? '-'}:${i.child_ref}`);
+      expect(got).toEqual([
+        'no-legal-status:R-0002:C-A', 'no-legal-status:R-0010:C-B', 'no-legal-status:R-0010:C-C',
+        'ethnicity-not-obtained:-:C-A', 'ethnicity-not-obtained:-:C-B',
+      ]);
+    }
+  });
+});
+
 describe('findings as form errors', () => {
   it('puts each on its form field, or on the form when the form has no such field', () => {
     expect(formErrors([

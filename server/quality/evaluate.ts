@@ -37,7 +37,8 @@ export interface Issue {
 }
 
 /**
- * Every finding of the given rules over the dataset, grouped by rule in registry order.
+ * Every finding of the given rules over the dataset, grouped by rule in registry order, each
+ * rule's by reference (referral, then child).
  * Child references come from ctx.childrenById, so build the context from the dataset's children.
  */
 export function evaluate(data: QualityDataset, ctx: QualityContext, rules: readonly QualityRule[] = RULES): Issue[] {
@@ -46,6 +47,7 @@ export function evaluate(data: QualityDataset, ctx: QualityContext, rules: reado
   const out: Issue[] = [];
   const { referrals, children } = data;
   for (const rule of rules) {
+    const start = out.length;
     if (rule.scope === 'referral') {
       for (let i = 0; i < referrals.length; i++) {
         const r = referrals[i];
@@ -73,8 +75,22 @@ export function evaluate(data: QualityDataset, ctx: QualityContext, rules: reado
         }
       }
     }
+    if (out.length - start > 1) byReference(out, start);
   }
   return out;
+}
+
+const cmp = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * One rule's issues (out[start..]) by referral reference, then child reference, then field: the
+ * report lists the same cases the same way in any database, never by id or the order rows were
+ * read. Stable, and the records usually come in about this order, so it costs little.
+ */
+function byReference(out: Issue[], start: number): void {
+  const part = out.slice(start);
+  part.sort((a, b) => cmp(a.referral_ref, b.referral_ref) || cmp(a.child_ref, b.child_ref) || cmp(a.field, b.field));
+  for (let i = 0; i < part.length; i++) out[start + i] = part[i];
 }
 
 export interface RuleCount {
