@@ -74,8 +74,8 @@ describe('stored XSS through every text field is escaped on output', () => {
   });
 
   it('family and referral references, error pages re-showing input', async () => {
-    const res = await postForm(coord, '/families', { family_ref: XSS.slice(0, 60), last_name: 'X' });
-    expect(res.status).toBe(400); // no date of birth: the form comes back with what was typed
+    const res = await postForm(coord, '/families', { family_ref: XSS.slice(0, 60), last_name: 'X', ...dateFields('date_of_birth', '2019-02-31') });
+    expect(res.status).toBe(400); // a date of birth that is not real: the form comes back with what was typed
     noRawXss(res.text);
     const ok = await postForm(coord, '/families', { family_ref: XSS.slice(0, 60), last_name: 'X', ...dateFields('date_of_birth', '2019-01-01') });
     expect(ok.status).toBe(302);
