@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { extractRows } from './child-extract.js';
+import { EXTRACT_COLUMNS, extractRows } from './child-extract.js';
 import { makeChild, makeReferral, onReferral } from './test-fixtures.js';
 import type { Child, Referral } from '../cases/types.js';
 
@@ -58,5 +58,14 @@ describe('child extract order', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('child extract columns', () => {
+  it('counts review meetings one per distinct date: a review entered twice on one date is one meeting', () => {
+    const a = makeChild({ id: 1, child_ref: 'CH-A' });
+    const r = makeReferral({ referral_ref: 'R1', initial_fgc_date: '2024-06-01', review_dates: ['2024-09-01', '2024-09-01', '2024-12-01'], children: [onReferral(a)] });
+    const column = EXTRACT_COLUMNS.find((c) => c.header === 'review_meetings')!;
+    expect(extractRows([r], [a]).map((row) => column.value(row))).toEqual([2]);
   });
 });
