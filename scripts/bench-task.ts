@@ -187,7 +187,7 @@ const tasks: Record<string, () => Promise<string>> = {
       const outcome = await importInterchange(target, fs.readFileSync(IMPORT_FILE), { filename: 'import-50k.csv', userId: null });
       if (outcome.problems.length) throw new Error(`import refused: ${outcome.problems.slice(0, 3).map((p) => p.message).join('; ')}`);
       const s = outcome.summary;
-      return `${s.rows} rows → ${s.families.create} families, ${s.children.create} children, ${s.referrals.create} referrals in ${Math.round(performance.now() - started)} ms, ${cpuSince(cpu)}`;
+      return `${s.rows} rows → ${s.families.create} families, ${s.children.create} children, ${s.referrals.create} referrals (${outcome.findings.length} data-quality findings, ${outcome.warnings.length} warnings) in ${Math.round(performance.now() - started)} ms, ${cpuSince(cpu)}`;
     } finally {
       await target.destroy();
     }
