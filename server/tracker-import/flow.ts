@@ -3,7 +3,10 @@ import { loadCodeLists, type CodeLists } from '../codes/code-lists.js';
 import { COLUMN_BY_NAME } from '../interchange/columns.js';
 import { detectHeader, headerAt, HEADER_SCAN_ROWS, headingKey, type TrackerHeader } from './header.js';
 import { locateHeader, readTrackerFile } from './index.js';
-import { isPlaceholder, knownHeading, mappingFits, mappingProblems, suggestColumns, valueKey, words, type TrackerMapping } from './mapping.js';
+import {
+  isPlaceholder, KEEP, knownHeading, mappingFits, mappingProblems, needsValues, suggestColumns, UNBORN, unbornMark, valueKey, words, type TrackerMapping,
+} from './mapping.js';
+import { parseFreeDate } from './dates.js';
 import type { TrackerSheet } from './read.js';
 import { createImport, getMapping, importContent, listMappings, updateImport, type TrackerImportRow } from './store.js';
 import { valuesToMap, type UnmappedValue } from './transform.js';
@@ -90,7 +93,10 @@ function adaptMapping(m: TrackerMapping, header: TrackerHeader): TrackerMapping 
     // Headings the saved mapping does not know get a suggestion, if it is not already taken.
     columns[c.name] = byKey.has(key) ? byKey.get(key)! : suggested[c.name] && !taken.has(suggested[c.name]) ? suggested[c.name] : null;
   }
-  return { columns, values: m.values, header: { row: header.row, depth: header.depth } };
+  const also: Record<string, string[]> = {};
+  const alsoByKey = new Map(Object.entries(m.also ?? {}).map(([k, v]) => [headingKey(k), v]));
+  for (const c of header.columns) if (alsoByKey.has(headingKey(c.name)) && columns[c.name]) also[c.name] = alsoByKey.get(headingKey(c.name))!;
+  return { columns, also, values: m.values, header: { row: header.row, depth: header.depth } };
 }
 
 /** The rows offered as the heading row: the first non-blank rows, with their text. */
@@ -110,9 +116,14 @@ export async function chooseHeader(db: Knex, upload: TrackerImportRow, sheet: Tr
   const header = headerAt(sheet.rows, sheet.merges, row, depth);
   const suggested = suggestColumns(header.columns);
   const before = new Map(Object.entries(upload.mapping?.columns ?? {}).map(([k, v]) => [headingKey(k), v]));
+  const alsoBefore = new Map(Object.entries(upload.mapping?.also ?? {}).map(([k, v]) => [headingKey(k), v]));
   const columns: Record<string, string | null> = {};
-  for (const c of header.columns) columns[c.name] = before.has(headingKey(c.name)) ? before.get(headingKey(c.name))! : suggested[c.name];
-  await updateImport(db, upload.id, { header_row: header.row, header_depth: header.depth, mapping: { columns, values: upload.mapping?.values ?? {} }, ...UNCHECKED });
+  const also: Record<string, string[]> = {};
+  for (const c of header.columns) {
+    columns[c.name] = before.has(headingKey(c.name)) ? before.get(headingKey(c.name))! : suggested[c.name];
+    if (columns[c.name] && alsoBefore.has(headingKey(c.name))) also[c.name] = alsoBefore.get(headingKey(c.name))!;
+  }
+  await updateImport(db, upload.id, { header_row: header.row, header_depth: header.depth, mapping: { columns, also, values: upload.mapping?.values ?? {} }, ...UNCHECKED });
 }
 
 /** Each tracker column with a few of its values, for the columns page. */
@@ -128,10 +139,15 @@ export function columnSamples(sheet: TrackerSheet, header: TrackerHeader, n = 3)
 }
 
 /** Saves the columns page; the problems stop it (keyed by the tracker column's position). */
-export async function saveColumns(db: Knex, upload: TrackerImportRow, header: TrackerHeader, chosen: Map<number, string | null>) {
+export async function saveColumns(db: Knex, upload: TrackerImportRow, header: TrackerHeader, chosen: Map<number, string | null>, alsoChosen = new Map<number, string | null>()) {
   const columns: Record<string, string | null> = {};
-  for (const c of header.columns) columns[c.name] = chosen.get(c.index) ?? null;
-  const mapping: TrackerMapping = { columns, values: upload.mapping?.values ?? {}, header: { row: header.row, depth: header.depth } };
+  const also: Record<string, string[]> = {};
+  for (const c of header.columns) {
+    columns[c.name] = chosen.get(c.index) ?? null;
+    const more = alsoChosen.get(c.index);
+    if (columns[c.name] && more && more !== columns[c.name]) also[c.name] = [more];
+  }
+  const mapping: TrackerMapping = { columns, also, values: upload.mapping?.values ?? {}, header: { row: header.row, depth: header.depth } };
   await updateImport(db, upload.id, { mapping, ...UNCHECKED });
   return mappingProblems(mapping, header.columns);
 }
@@ -153,8 +169,10 @@ export interface ValueQuestion {
 
 const NOT_RECORDED = '-';
 
-function suggestCode(value: string, options: { value: string; text: string }[]): string | null {
+function suggestCode(value: string, options: { value: string; text: string }[], column: string): string | null {
   if (isPlaceholder(value)) return NOT_RECORDED;
+  if (column === 'date_of_birth' && unbornMark(value, parseFreeDate) !== null) return UNBORN;
+  if (options.every((o) => o.value === NOT_RECORDED || o.value === KEEP || o.value === UNBORN)) return null;
   const v = new Set(words(value).split(' ').filter((w) => w.length > 2));
   let best: string | null = null;
   let bestScore = 0;
@@ -169,7 +187,20 @@ function suggestCode(value: string, options: { value: string; text: string }[]):
   return bestScore >= 0.5 ? best : null;
 }
 
-/** For each imported code or yes/no column, its values that are not ours, with the choice made so far. */
+/** The choices for a value of a column with no code list: not recorded, as written (text), unborn (a date of birth). */
+function freeOptions(column: string, kind: string): { value: string; text: string }[] {
+  return [
+    { value: NOT_RECORDED, text: 'Not recorded (leave blank)' },
+    ...(kind === 'text' ? [{ value: KEEP, text: 'Keep as written' }] : []),
+    ...(column === 'date_of_birth' ? [{ value: UNBORN, text: 'Unborn: the expected date of delivery from the text, if it gives one' }] : []),
+  ];
+}
+
+/**
+ * For each imported column, the values that need a choice, with the choice made so far: in code
+ * and yes/no columns the values that are not ours; in the others placeholders ("N/A", "not
+ * known", "-"), dates that cannot be read, and "Unborn" or "due 03/2024" in a date of birth.
+ */
 export async function valueQuestions(db: Knex, upload: TrackerImportRow, sheet: TrackerSheet, header: TrackerHeader, codes?: CodeLists): Promise<ValueQuestion[]> {
   const lists = codes ?? (await loadCodeLists(db));
   const mapping = upload.mapping ?? { columns: {}, values: {} };
@@ -182,7 +213,7 @@ export async function valueQuestions(db: Knex, upload: TrackerImportRow, sheet: 
   const out: ValueQuestion[] = [];
   for (const [column, values] of found) {
     const spec = COLUMN_BY_NAME.get(column)!;
-    const options = [
+    const options = !needsValues(spec) ? freeOptions(column, spec.kind) : [
       { value: NOT_RECORDED, text: 'Not recorded (leave blank)' },
       ...(spec.kind === 'yesno'
         ? [{ value: 'Y', text: 'Yes' }, { value: 'N', text: 'No' }]
@@ -197,7 +228,7 @@ export async function valueQuestions(db: Knex, upload: TrackerImportRow, sheet: 
       values: values.slice(0, VALUES_SHOWN).map((v) => {
         const c = chosen.get(v.key);
         if (c !== undefined) return { ...v, choice: c === '' ? NOT_RECORDED : c, suggested: false };
-        const s = suggestCode(v.value, options);
+        const s = suggestCode(v.value, options, column);
         return { ...v, choice: s ?? '', suggested: !!s };
       }),
     });

@@ -10,7 +10,16 @@ import { headingKey, type TrackerColumn } from './header.js';
 export interface TrackerMapping {
   /** tracker column heading (as shown) → interchange column, or null for "do not import" */
   columns: Record<string, string | null>;
-  /** interchange column → tracker value (see valueKey) → code, Y or N, or '' for "not recorded" */
+  /**
+   * tracker column heading → further interchange columns it gives as well (a tracker with an
+   * "FGC date" and no plan date: the plan date is the conference date)
+   */
+  also?: Record<string, string[]>;
+  /**
+   * interchange column → tracker value (see valueKey) → code, Y or N, or '' for "not recorded";
+   * in a column with no code list also KEEP ("keep as written") or UNBORN (a date of birth
+   * column: an unborn child, the expected date read from the text when it has one)
+   */
   values: Record<string, Record<string, string>>;
   /** where the headings were: tried first on the next file */
   header?: { row: number; depth: number };
@@ -18,6 +27,7 @@ export interface TrackerMapping {
 
 export const mappingSchema = z.object({
   columns: z.record(z.string().max(300), z.string().max(60).nullable()),
+  also: z.record(z.string().max(300), z.array(z.string().max(60)).max(3)).optional(),
   values: z.record(z.string().max(60), z.record(z.string().max(500), z.string().max(60))).default({}),
   header: z.object({ row: z.number().int().min(1).max(1000), depth: z.number().int().min(1).max(3) }).optional(),
 });
@@ -31,6 +41,9 @@ export function parseMapping(json: unknown): { mapping: TrackerMapping } | { err
   }
   for (const [heading, col] of Object.entries(r.data.columns)) {
     if (col !== null && !COLUMN_BY_NAME.has(col)) return { error: `The mapping sends "${heading}" to ${col}, which is not an interchange column` };
+  }
+  for (const [heading, cols] of Object.entries(r.data.also ?? {})) {
+    for (const col of cols) if (!COLUMN_BY_NAME.has(col)) return { error: `The mapping sends "${heading}" to ${col} as well, which is not an interchange column` };
   }
   return { mapping: r.data as TrackerMapping };
 }
@@ -51,6 +64,59 @@ const NO = new Set(['n', 'no', 'false', '0', '✗', '✘']);
 /** Cells that mean "nothing recorded" in a date or count column (in a code column, they are mapped like any other value). */
 const PLACEHOLDERS = new Set(['-', '–', '—', 'n/a', 'na', 'n.a.', 'n/k', 'nk', 'tbc', 'tba', 'not known', 'unknown', 'none', 'not applicable', '?', '.']);
 export const isPlaceholder = (s: string) => PLACEHOLDERS.has(valueKey(s));
+
+/** Choices for a value in a column with no code list (see TrackerMapping.values). */
+export const KEEP = 'keep';
+export const UNBORN = 'unborn';
+
+/** "Unborn", "due 03/2024", "EDD 12/03/2024", "expected March 2024", "pre-birth": a child not yet born. */
+const UNBORN_MARK = /^\s*(unborn|not yet born|pre-?birth|pre-?natal|ante-?natal|expected|due|edd)\b[\s:.,-]*(?:date\b[\s:.,-]*)?(?:on\b|in\b)?\s*/i;
+
+/**
+ * The expected date of delivery in a date-of-birth cell that marks an unborn child: null when
+ * the cell is not such a mark, '' when it gives no date. A month alone ("due 03/2024",
+ * "due March 2024") is taken as the last day of that month, so a child due in the month of
+ * the referral counts as unborn at referral.
+ */
+export function unbornMark(text: string, parseDate: (s: string) => string | null): string | null {
+  const m = UNBORN_MARK.exec(text);
+  if (!m) return null;
+  const rest = text.slice(m[0].length).trim().replace(/[()]/g, '');
+  if (!rest) return '';
+  const full = parseDate(rest);
+  if (full) return full;
+  const month = monthOnly(rest);
+  return month ?? '';
+}
+
+const MONTH_NAMES = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+function monthOnly(s: string): string | null {
+  const t = s.trim().toLowerCase();
+  let y: number;
+  let mo: number;
+  let m = /^(\d{1,2})\s*[/.-]\s*(\d{4}|\d{2})$/.exec(t); // 03/2024
+  if (m) [mo, y] = [+m[1], m[2].length === 2 ? 2000 + +m[2] : +m[2]];
+  else if ((m = /^(\d{4})\s*[/.-]\s*(\d{1,2})$/.exec(t))) [y, mo] = [+m[1], +m[2]]; // 2024-03
+  else if ((m = /^([a-z]+)\.?\s*(\d{4}|\d{2})$/.exec(t)) && MONTH_NAMES.includes(m[1].slice(0, 3))) {
+    [mo, y] = [MONTH_NAMES.indexOf(m[1].slice(0, 3)) + 1, m[2].length === 2 ? 2000 + +m[2] : +m[2]];
+  } else return null;
+  if (mo < 1 || mo > 12 || y < 1900 || y > 2200) return null;
+  const last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return `${y}-${String(mo).padStart(2, '0')}-${String(last).padStart(2, '0')}`;
+}
+
+/**
+ * Whether a value in a column with no code list is one for the values page: a placeholder
+ * ("N/A", "not known", "-"), an unborn mark in a date-of-birth column, or words where a date should be.
+ */
+export function needsChoice(spec: ColumnSpec, text: string, parseDate: (s: string) => string | null): boolean {
+  if (MAPPED_VALUE_KINDS.has(spec.kind) || spec.kind === 'ref') return false;
+  if (isPlaceholder(text)) return true;
+  if (spec.name === 'date_of_birth' && unbornMark(text, parseDate) !== null) return true;
+  // words where a date should be ("TBC", "awaiting", "not held"); a date with figures that cannot be read is a problem to correct in the file
+  if (spec.kind === 'date' || spec.kind === 'dates') return !/\d/.test(text) && !parseDate(text);
+  return false;
+}
 
 export type Resolution = { value: string } | { unmapped: true };
 
@@ -80,6 +146,8 @@ export function valueResolver(codes: CodeLists, mapping: TrackerMapping) {
   };
   return {
     ours: (spec: ColumnSpec, text: string) => ours(spec, valueKey(text)),
+    /** the mapping's choice for a value of a column with no code list, if it has one */
+    chosen: (spec: ColumnSpec, text: string): string | undefined => chosen.get(spec.name)?.get(valueKey(text)),
     resolve(spec: ColumnSpec, text: string): Resolution {
       const key = valueKey(text);
       const own = ours(spec, key);
@@ -252,12 +320,15 @@ export interface MappingProblem {
 /** interchange column → the tracker columns that feed it, in sheet order */
 export function sourcesOf(mapping: TrackerMapping, columns: TrackerColumn[]): Map<string, TrackerColumn[]> {
   const byKey = new Map(Object.entries(mapping.columns).map(([k, v]) => [headingKey(k), v]));
+  const also = new Map(Object.entries(mapping.also ?? {}).map(([k, v]) => [headingKey(k), v]));
   const out = new Map<string, TrackerColumn[]>();
   for (const c of columns) {
     const target = byKey.get(headingKey(c.name));
     if (!target) continue;
-    if (!out.has(target)) out.set(target, []);
-    out.get(target)!.push(c);
+    for (const t of [target, ...(also.get(headingKey(c.name)) ?? [])]) {
+      if (!out.has(t)) out.set(t, []);
+      if (!out.get(t)!.includes(c)) out.get(t)!.push(c);
+    }
   }
   return out;
 }

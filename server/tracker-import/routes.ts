@@ -128,10 +128,14 @@ export function trackerImportRoutes(services: Services): Router {
   });
 
   // ---- columns ----
-  const renderColumns = (res: Response, status: number, w: NonNullable<Awaited<ReturnType<typeof workingOn>>>, errors: Record<string, string>, chosen?: Map<number, string | null>) => {
+  const renderColumns = (
+    res: Response, status: number, w: NonNullable<Awaited<ReturnType<typeof workingOn>>>, errors: Record<string, string>,
+    chosen?: Map<number, string | null>, also?: Map<number, string | null>,
+  ) => {
     const columns = columnSamples(w.sheet, w.header!).map((c) => ({
       ...c, letter: columnLetter(c.index), field: `col-${c.index}`,
       value: chosen ? chosen.get(c.index) ?? '' : w.u.mapping?.columns[c.name] ?? '',
+      also: also ? also.get(c.index) ?? '' : (w.u.mapping?.also && Object.hasOwn(w.u.mapping.also, c.name) ? w.u.mapping.also[c.name][0] ?? '' : ''),
     }));
     res.status(status).render('tracker-import/columns', {
       title: 'Match the columns', errors, upload: w.u, header: w.header, columns, targets: TARGETS, backLink: `${BASE}/${w.u.id}/header`,
@@ -150,18 +154,20 @@ export function trackerImportRoutes(services: Services): Router {
     if (!w) return;
     if (!w.header) return res.redirect(303, `${BASE}/${w.u.id}/header`);
     const chosen = new Map<number, string | null>();
+    const also = new Map<number, string | null>();
+    const target = (v: string) => (v && COLUMN_BY_NAME.has(v) ? v : null);
     for (const c of w.header.columns) {
-      const v = str(req.body[`col-${c.index}`]);
-      chosen.set(c.index, v && COLUMN_BY_NAME.has(v) ? v : null);
+      chosen.set(c.index, target(str(req.body[`col-${c.index}`])));
+      also.set(c.index, chosen.get(c.index) ? target(str(req.body[`col-${c.index}-also`])) : null);
     }
-    const problems = await saveColumns(db, w.u, w.header, chosen);
+    const problems = await saveColumns(db, w.u, w.header, chosen, also);
     if (problems.length) {
       const errors: Record<string, string> = {};
       for (const p of problems) {
         const col = w.header.columns.find((c) => c.name === p.column);
         errors[col ? `col-${col.index}` : `required-${p.column}`] = p.message;
       }
-      return renderColumns(res, 400, w, errors, chosen);
+      return renderColumns(res, 400, w, errors, chosen, also);
     }
     res.redirect(303, `${BASE}/${w.u.id}/values`);
   });

@@ -4,7 +4,9 @@ import type { InterchangeTable } from '../interchange/read.js';
 import { interchangeChecker, type InterchangeChecker, type InterchangePlan, type Problem } from '../interchange/validate.js';
 import { parseFreeDate } from './dates.js';
 import type { TrackerColumn, TrackerHeader } from './header.js';
-import { isPlaceholder, needsValues, sourcesOf, splitCodes, valueKey, valueResolver, type TrackerMapping, type ValueResolver } from './mapping.js';
+import {
+  isPlaceholder, KEEP, needsChoice, needsValues, sourcesOf, splitCodes, UNBORN, unbornMark, valueKey, valueResolver, type TrackerMapping, type ValueResolver,
+} from './mapping.js';
 import { pacer } from '../common/next-turn.js';
 
 // Turns a tracker's rows into interchange rows through a mapping: values converted to
@@ -56,8 +58,25 @@ const SKIPPED_KEPT = 500;
 
 const quote = (s: string) => `"${s.length > 60 ? `${s.slice(0, 57)}...` : s}"`;
 
-/** One cell converted for the interchange checks, or a problem. */
-function convert(spec: ColumnSpec, text: string, resolver: ValueResolver, heading: string): { value: string } | { error: string; value: string } {
+type Converted = { value: string; expected?: string } | { error: string; value: string };
+
+/**
+ * One cell converted for the interchange checks, or a problem. In every column the mapping's
+ * choice for the value comes first; without one, a placeholder ("N/A", "not known", "-") is
+ * not recorded (never stored as a CMS ID or a name), and "Unborn" or "due 03/2024" in a date
+ * of birth marks an unborn child (`expected`: the expected date of delivery, '' if none given).
+ */
+function convert(spec: ColumnSpec, text: string, resolver: ValueResolver, heading: string): Converted {
+  if (!needsValues(spec)) {
+    const choice = resolver.chosen(spec, text);
+    if (choice === '') return { value: '' };
+    if (choice === KEEP && (spec.kind === 'text' || spec.kind === 'ref')) return { value: text };
+    if (spec.name === 'date_of_birth') {
+      const expected = unbornMark(text, parseFreeDate);
+      if (choice === UNBORN || (choice === undefined && expected !== null)) return { value: '', expected: expected ?? '' };
+    }
+    if (spec.kind === 'text' && isPlaceholder(text)) return { value: '' };
+  }
   switch (spec.kind) {
     case 'date': {
       if (isPlaceholder(text)) return { value: '' };
@@ -168,15 +187,18 @@ async function convertRows(
   start: (targets: string[]) => RowSink,
 ): Promise<Omit<TransformResult, 'table'>> {
   const sources = sourcesOf(mapping, header.columns);
-  const targets = COLUMN_NAMES.filter((c) => sources.has(c));
+  // A date-of-birth column may say a child is unborn and when they are due: the expected date goes to its own column.
+  const derived = sources.has('date_of_birth') && !sources.has('expected_date_of_birth') ? ['expected_date_of_birth'] : [];
+  const targets = COLUMN_NAMES.filter((c) => sources.has(c) || derived.includes(c));
   const specs = targets.map((c) => COLUMN_BY_NAME.get(c)!);
-  const from = targets.map((c) => sources.get(c)!);
+  const from = targets.map((c) => sources.get(c) ?? []);
+  const expectedAt = targets.indexOf('expected_date_of_birth');
   const headings = from.map(headingOf);
   const mappedIndexes = new Set(from.flat().map((c) => c.index));
   const ignored = header.columns.filter((c) => !mappedIndexes.has(c.index));
   const refPositions = targets.map((t, i) => (REFERENCE_COLUMNS.includes(t) ? i : -1)).filter((i) => i >= 0);
   const resolver = valueResolver(codes, mapping);
-  const caches = specs.map((s) => (s.kind === 'ref' || s.kind === 'text' ? null : new Map<string, ReturnType<typeof convert>>()));
+  const caches = specs.map((s) => (s.kind === 'ref' || s.kind === 'text' ? null : new Map<string, Converted>()));
 
   const cellOf = (cells: string[], i: number): string => {
     const cols = from[i];
@@ -247,6 +269,8 @@ async function convertRows(
       }
       if ('error' in c) problems.push({ row: r, column: from[i].map((f) => f.name).join(' / '), value: text, message: c.error, field: targets[i] });
       out[i] = c.value;
+      // an unborn mark in the date of birth: the expected date, unless the tracker's own column gives one
+      if ('expected' in c && c.expected && expectedAt >= 0 && !raw[expectedAt]) out[expectedAt] = c.expected;
     }
     emit(out, r);
   }
@@ -282,17 +306,21 @@ export function valuesToMap(
   const out = new Map<string, Map<string, UnmappedValue>>();
   for (const [target, cols] of sources) {
     const spec = COLUMN_BY_NAME.get(target);
-    if (!needsValues(spec)) continue;
+    if (!spec || spec.kind === 'ref') continue;
+    const coded = needsValues(spec);
     const found = new Map<string, UnmappedValue>();
     out.set(target, found);
+    // Code and yes/no columns: values not ours (and not mapped yet). Other columns: placeholders,
+    // unborn marks and dates that cannot be read, for which no choice is saved yet.
+    const asks = coded
+      ? (text: string) => (opts.all ? resolver.ours(spec, text) === null : 'unmapped' in resolver.resolve(spec, text))
+      : (text: string) => needsChoice(spec, text, parseFreeDate) && (opts.all || resolver.chosen(spec, text) === undefined);
     const note = (text: string, r: number) => {
       const key = valueKey(text);
       if (!key) return;
       const v = found.get(key);
       if (v) v.count += 1;
-      else if (opts.all ? resolver.ours(spec!, text) === null : 'unmapped' in resolver.resolve(spec!, text)) {
-        found.set(key, { value: text.trim(), key, count: 1, firstRow: r });
-      }
+      else if (asks(text)) found.set(key, { value: text.trim(), key, count: 1, firstRow: r });
     };
     for (let r = header.row + 1; r <= rows.length; r++) {
       const cells = rows[r - 1];
@@ -300,7 +328,7 @@ export function valuesToMap(
       for (const c of cols) {
         const text = (cells[c.index] ?? '').trim();
         if (!text) continue;
-        if (spec!.kind === 'codes') for (const p of splitCodes(text, (p) => resolver.ours(spec!, p) !== null)) note(p, r);
+        if (spec.kind === 'codes') for (const p of splitCodes(text, (p) => resolver.ours(spec, p) !== null)) note(p, r);
         else note(text, r);
       }
     }
