@@ -255,6 +255,7 @@ async function convertRows(
     }
     dataRows += 1;
     const out: string[] = new Array(targets.length);
+    let expected = '';
     for (let i = 0; i < targets.length; i++) {
       const text = raw[i];
       if (!text) {
@@ -269,9 +270,10 @@ async function convertRows(
       }
       if ('error' in c) problems.push({ row: r, column: from[i].map((f) => f.name).join(' / '), value: text, message: c.error, field: targets[i] });
       out[i] = c.value;
-      // an unborn mark in the date of birth: the expected date, unless the tracker's own column gives one
-      if ('expected' in c && c.expected && expectedAt >= 0 && !raw[expectedAt]) out[expectedAt] = c.expected;
+      if ('expected' in c && c.expected) expected = c.expected;
     }
+    // an unborn mark in the date of birth: the expected date, unless the tracker's own column gives one
+    if (expected && expectedAt >= 0 && !out[expectedAt]) out[expectedAt] = expected;
     emit(out, r);
   }
   await onRows?.(rows.length - header.row);
