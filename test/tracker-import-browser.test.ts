@@ -51,13 +51,13 @@ describe('importing a tracker in the browser', () => {
     await page.setInputFiles('#file', { name: 'messy.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await buildMessyTracker() });
     await follow(page.getByRole('button', { name: 'Continue' }).click());
     expect(await text('h1')).toBe('Match the columns');
-    expect(await page.getByLabel('Attendance Parents').inputValue()).toBe('attend_parents');
+    expect(await page.getByLabel('Attendance Parents', { exact: true }).inputValue()).toBe('attend_parents');
     await expectAccessible(page, 'the columns page');
-    await page.getByLabel('Family ID').selectOption('');
+    await page.getByLabel('Family ID', { exact: true }).selectOption('');
     await follow(page.getByRole('button', { name: 'Continue' }).click());
     expect(await text('.govuk-error-summary')).toContain('Choose the column that gives family_ref');
     await expectAccessible(page, 'the columns page with an error');
-    await page.getByLabel('Family ID').selectOption('family_ref');
+    await page.getByLabel('Family ID', { exact: true }).selectOption('family_ref');
     await follow(page.getByRole('button', { name: 'Continue' }).click());
 
     expect(await text('h1')).toBe('Match the values');
