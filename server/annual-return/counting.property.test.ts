@@ -4,6 +4,7 @@ import { computeReturn, reconcile, type AnnualReturn, type PopulationKey } from 
 import { makeChild, makeReferral, onReferral, seedCodes } from './test-fixtures.js';
 import { addDays, inRange, financialYear } from '../common/dates.js';
 import type { Child, Referral } from '../cases/types.js';
+import { returnWithRefs } from './return-by-refs.js';
 
 const codes = seedCodes();
 const YEAR = 2023;
@@ -226,22 +227,6 @@ describe('property: counts agree with a plain reference implementation', () => {
   });
 });
 
-/**
- * A return with every database id replaced by the reference it stands for, id lists sorted:
- * what must not change when the same cases are held under other ids, in another order.
- */
-function byRefs(ret: AnnualReturn, referralRef: (id: number) => string, childRef: (id: number) => string) {
-  const refs = (ids: number[] | null, of: (id: number) => string) => (ids ? ids.map(of).sort() : ids);
-  return {
-    ...ret,
-    populations: Object.fromEntries(Object.entries(ret.populations).map(([k, p]) => [k, { ...p, fgcIds: refs(p.fgcIds, referralRef), childIds: refs(p.childIds, childRef) }])),
-    attendance: Object.fromEntries(Object.entries(ret.attendance).map(([k, v]) => [k, v && typeof v === 'object' && 'ids' in v ? { ...v, ids: refs(v.ids, referralRef) } : v])),
-    breakdowns: Object.fromEntries(Object.entries(ret.breakdowns).map(([k, b]) => [k, {
-      ...b, rows: b.rows.map((r) => ({ ...r, ids: refs(r.ids, b.unit === 'children' ? childRef : referralRef) })),
-    }])),
-  };
-}
-
 describe('property: ties on the referral date are broken by reference, not by id or order', () => {
   // Few dates, so children often have two referrals on one date; references drawn independently of the ids.
   const tieWorld = world().chain(({ children, referrals }) =>
@@ -275,7 +260,7 @@ describe('property: ties on the referral date are broken by reference, not by id
         const childRef2 = new Map(childIdsUsed.map((id) => [cid(id), `K${id}`]));
         const a = computeReturn({ year: YEAR, referrals, children, codes });
         const b = computeReturn({ year: YEAR, referrals: referrals2, children: children2, codes });
-        expect(byRefs(b, (id) => refOf2.get(id)!, (id) => childRef2.get(id)!)).toEqual(byRefs(a, (id) => refOf.get(id)!, childRef));
+        expect(returnWithRefs(b, (id) => refOf2.get(id)!, (id) => childRef2.get(id)!)).toEqual(returnWithRefs(a, (id) => refOf.get(id)!, childRef));
       }),
       { numRuns: 300 },
     );

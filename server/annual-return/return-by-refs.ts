@@ -15,8 +15,15 @@ export async function returnByRefs(db: Knex, year: number) {
   ]);
   const referralRef = new Map(referrals.map((r: any) => [Number(r.id), r.referral_ref as string]));
   const childRef = new Map(children.map((c: any) => [Number(c.id), c.child_ref as string]));
-  const refs = (ids: number[] | null, of: Map<number, string>) => (ids ? ids.map((id) => of.get(id) ?? `?${id}`).sort() : ids);
-  const ret: AnnualReturn = built.ret;
+  return { ...returnWithRefs(built.ret, (id) => referralRef.get(id) ?? `?${id}`, (id) => childRef.get(id) ?? `?${id}`), quality: built.ctx.quality };
+}
+
+/**
+ * A return with every database id replaced by the reference it stands for, id lists sorted:
+ * what must not change when the same cases are held under other ids, in another order. Pure.
+ */
+export function returnWithRefs(ret: AnnualReturn, referralRef: (id: number) => string, childRef: (id: number) => string) {
+  const refs = (ids: number[] | null, of: (id: number) => string) => (ids ? ids.map(of).sort() : ids);
   return {
     ...ret,
     populations: Object.fromEntries(Object.entries(ret.populations).map(([k, p]) => [k, { ...p, fgcIds: refs(p.fgcIds, referralRef), childIds: refs(p.childIds, childRef) }])),
@@ -24,6 +31,5 @@ export async function returnByRefs(db: Knex, year: number) {
     breakdowns: Object.fromEntries(Object.entries(ret.breakdowns).map(([k, b]) => [k, {
       ...b, rows: b.rows.map((r) => ({ ...r, ids: refs(r.ids, b.unit === 'children' ? childRef : referralRef) })),
     }])),
-    quality: built.ctx.quality,
   };
 }
