@@ -11,6 +11,7 @@ import { setUpStaticAssets } from './middleware/static-assets.js';
 import { setUpViews } from './middleware/views.js';
 import { readMarkersEarly } from './common/change-markers.js';
 import { setUpPassport } from './auth/passport.js';
+import { hideTokens } from './auth/password-links.js';
 import { healthRoutes } from './health.js';
 import { authRoutes } from './auth/routes.js';
 import { routes } from './routes.js';
@@ -35,9 +36,9 @@ export function createApp(services: Services) {
     app.use(
       pinoHttp({
         logger: services.logger,
-        // Query strings can hold a searched child's name: log the path only.
+        // Query strings can hold a searched child's name: log the path only (and no set-password token).
         serializers: {
-          req: (req) => ({ method: req.method, url: String(req.url).split('?')[0] }),
+          req: (req) => ({ method: req.method, url: hideTokens(String(req.url).split('?')[0]) }),
           res: (res) => ({ statusCode: res.statusCode }),
         },
       }),

@@ -10,6 +10,7 @@ import * as m008 from './008_children_merged_index.js';
 import * as m009 from './009_children_cms_key_covering_index.js';
 import * as m010 from './010_change_markers.js';
 import * as m011 from './011_case_changes.js';
+import * as m012 from './012_account_security.js';
 
 // Migrations are listed here (not discovered on disk) so they run the same under tsx,
 // vitest and any bundler. Append new ones; never edit one that has shipped.
@@ -25,6 +26,7 @@ const migrations: Record<string, Knex.Migration> = {
   '009_children_cms_key_covering_index': m009,
   '010_change_markers': m010,
   '011_case_changes': m011,
+  '012_account_security': m012,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -2,10 +2,11 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { requirePermission } from '../middleware/authorisation.js';
-import { ROLES, ROLE_LABELS, isRole } from '../auth/roles.js';
-import { createUser, findUserById, listUsers, setPassword, updateUser } from '../auth/users.js';
-import { generatePassword } from '../auth/passwords.js';
-import { auditChanges, auditEvent } from '../audit/audit.js';
+import { ROLES, ROLE_LABELS, isRole, type Role } from '../auth/roles.js';
+import { createUser, findUserById, listAccounts, updateUser, type User } from '../auth/users.js';
+import { LINK_HOURS, issuePasswordLink, passwordLinkUrl, withdrawPasswordLinks, type LinkPurpose } from '../auth/password-links.js';
+import { accountEditChanges, formatWhen, needsReview, recordAccountChanges } from '../auth/account-audit.js';
+import { auditChanges } from '../audit/audit.js';
 import { fieldErrors, hasErrors, str, type FormErrors } from '../common/forms.js';
 import { idParam } from '../cases/http.js';
 import { notFound } from '../middleware/errors.js';
@@ -27,13 +28,16 @@ export function adminRoutes({ db }: Services): Router {
   const router = Router();
   const admin = requirePermission('admin');
 
-  router.get('/admin/users', admin, async (req, res) => {
-    res.render('admin/users', { title: 'Users', users: await listUsers(db), created: req.query.created === '1' ? req.session.flashPassword : undefined });
-    delete req.session.flashPassword;
+  // Administrators look after accounts, but never learn or choose anyone's password: a new
+  // account, or a reset, gets a one-time link (server/auth/password-links.ts) that the
+  // administrator passes on, shown once. Every change goes to the account audit, and one that
+  // gives someone case data waits for a data lead (server/auth/account-audit.ts).
+  router.get('/admin/users', admin, async (_req, res) => {
+    res.render('admin/users', { title: 'Users', users: await listAccounts(db) });
   });
 
   const renderNewUser = (res: Response, status: number, values: any, errors: FormErrors) =>
-    res.status(status).render('admin/user-new', { title: 'Add a user', values, errors, roleOptions, backLink: '/admin/users' });
+    res.status(status).render('admin/user-new', { title: 'Add a user', values, errors, roleOptions, linkHours: LINK_HOURS, backLink: '/admin/users' });
 
   router.get('/admin/users/new', admin, (_req, res) => renderNewUser(res, 200, {}, {}));
 
@@ -44,20 +48,28 @@ export function adminRoutes({ db }: Services): Router {
     if (await db('users').whereRaw('lower(email) = ?', [values.email.toLowerCase()]).first()) {
       return renderNewUser(res, 400, values, { email: 'A user with this email address already exists' });
     }
-    const password = generatePassword();
-    await db.transaction(async (trx) => {
-      const id = await createUser(trx, { ...parsed.data, role: parsed.data.role as any, password });
-      await auditChanges(trx, { userId: req.user!.id }, 'user', id, 'create', {}, { email: values.email, role: values.role, team: values.team });
+    const actorId = req.user!.id;
+    const role = parsed.data.role as Role;
+    const { id, link } = await db.transaction(async (trx) => {
+      const id = await createUser(trx, { ...parsed.data, role, password: null });
+      const link = await issuePasswordLink(trx, id, 'new-account', actorId);
+      await recordAccountChanges(trx, [
+        { accountId: id, actorId, channel: 'web', action: 'created', newValue: role, review: needsReview({ action: 'created', newValue: role }, role) },
+        { accountId: id, actorId, channel: 'web', action: 'link-issued', newValue: 'new-account' },
+      ]);
+      return { id, link };
     });
-    // Shown once on the next page, never stored in clear.
-    req.session.flashPassword = { email: values.email, password };
-    res.redirect('/admin/users?created=1');
+    showLinkOnce(req, id, 'new-account', link);
+    res.redirect(`/admin/users/${id}/link`);
   });
+
+  const renderEdit = (res: Response, status: number, account: User, values: any, errors: FormErrors) =>
+    res.status(status).render('admin/user-edit', { title: `Change ${account.name}`, account, values, errors, roleOptions, linkHours: LINK_HOURS, backLink: '/admin/users' });
 
   router.get('/admin/users/:id', admin, async (req, res) => {
     const user = await findUserById(db, idParam(req));
     if (!user) throw notFound();
-    res.render('admin/user-edit', { title: `Change ${user.name}`, account: user, values: { role: user.role, team: user.team ?? '', active: user.active ? 'yes' : 'no' }, errors: {}, roleOptions, backLink: '/admin/users' });
+    renderEdit(res, 200, user, { role: user.role, team: user.team ?? '', active: user.active ? 'yes' : 'no' }, {});
   });
 
   router.post('/admin/users/:id', admin, async (req: Request, res: Response) => {
@@ -71,23 +83,44 @@ export function adminRoutes({ db }: Services): Router {
     if (user.id === req.user!.id && (values.role !== 'admin' || values.active !== 'yes')) {
       errors.role = 'You cannot remove your own administrator access. Ask another administrator.';
     }
-    if (hasErrors(errors)) return res.status(400).render('admin/user-edit', { title: `Change ${user.name}`, account: user, values, errors, roleOptions, backLink: '/admin/users' });
-    const changes = { role: values.role as any, team: values.team || null, active: values.active === 'yes' };
+    if (hasErrors(errors)) return renderEdit(res, 400, user, values, errors);
+    const changes = { role: values.role as Role, team: values.team || null, active: values.active === 'yes' };
     await db.transaction(async (trx) => {
       await updateUser(trx, user.id, changes);
-      await auditChanges(trx, { userId: req.user!.id }, 'user', user.id, 'update', { role: user.role, team: user.team, active: user.active }, changes);
+      await recordAccountChanges(trx, accountEditChanges(user, changes, { accountId: user.id, actorId: req.user!.id, channel: 'web' }));
+      // A deactivated account's waiting links stop working (and stay stopped if it comes back).
+      if (!changes.active) await withdrawPasswordLinks(trx, user.id);
     });
     res.redirect('/admin/users');
   });
 
+  // A new link to set a password, for someone who has forgotten theirs or whose first link ran
+  // out. Their current password keeps working until the link is used.
   router.post('/admin/users/:id/reset-password', admin, async (req, res) => {
     const user = await findUserById(db, idParam(req));
     if (!user) throw notFound();
-    const password = generatePassword();
-    await setPassword(db, user.id, password);
-    await auditEvent(db, req.user!.id, 'reset-password', 'user', `user ${user.id}`);
-    req.session.flashPassword = { email: user.email, password };
-    res.redirect('/admin/users?created=1');
+    if (!user.active) {
+      return renderEdit(res, 400, user, { role: user.role, team: user.team ?? '', active: 'no' }, { reset: 'Reactivate the account before creating a link to set its password' });
+    }
+    const actorId = req.user!.id;
+    const link = await db.transaction(async (trx) => {
+      const link = await issuePasswordLink(trx, user.id, 'reset', actorId);
+      const change = { action: 'link-issued', newValue: 'reset' } as const;
+      await recordAccountChanges(trx, [{ accountId: user.id, actorId, channel: 'web', ...change, review: needsReview(change, user.role) }]);
+      return link;
+    });
+    showLinkOnce(req, user.id, 'reset', link);
+    res.redirect(`/admin/users/${user.id}/link`);
+  });
+
+  // Shows the link just made, once: it is taken out of the session as the page is made.
+  router.get('/admin/users/:id/link', admin, async (req, res) => {
+    const user = await findUserById(db, idParam(req));
+    if (!user) throw notFound();
+    const flash = req.session.passwordLink;
+    const link = flash && flash.userId === user.id ? flash : undefined;
+    if (link) delete req.session.passwordLink;
+    res.render('admin/user-link', { title: link ? `Link for ${user.name}` : `No link to show for ${user.name}`, account: user, link, linkHours: LINK_HOURS, formatWhen, backLink: '/admin/users' });
   });
 
   router.get('/admin/code-lists', admin, async (_req, res) => {
@@ -189,8 +222,13 @@ export function adminRoutes({ db }: Services): Router {
   return router;
 }
 
+/** Puts a link just made in the session for the next page to show, once (the token is stored nowhere else). */
+function showLinkOnce(req: Request, userId: number, purpose: LinkPurpose, link: { token: string; expiresAt: string }) {
+  req.session.passwordLink = { userId, purpose, url: passwordLinkUrl(`${req.protocol}://${req.get('host')}`, link.token), expiresAt: link.expiresAt };
+}
+
 declare module 'express-session' {
   interface SessionData {
-    flashPassword?: { email: string; password: string };
+    passwordLink?: { userId: number; purpose: LinkPurpose; url: string; expiresAt: string };
   }
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { isRole, type Role } from './roles.js';
 import { createUser, findUserForSignIn, normaliseEmail, updateUser } from './users.js';
 import { auditEvent } from '../audit/audit.js';
+import { accountEditChanges, needsReview, recordAccountChanges } from './account-audit.js';
 
 // Single sign-on with Microsoft Entra ID or any OpenID Connect provider. Roles come from a
 // claim (Entra app roles or groups) mapped onto ours; local accounts remain for break-glass
@@ -91,12 +92,18 @@ export function useOidcStrategy(passport: AppPassport, db: Knex, settings: OidcS
       }
       if (user && !user.active) return done(null, false, { message: 'inactive' });
       const name = String(claims.name ?? email);
+      // Accounts made or changed by single sign-on go to the account audit like any other
+      // (and one given case data waits for a data lead: server/auth/account-audit.ts).
       if (!user) {
-        const id = await createUser(db, { email, name, role, password: null });
-        await auditEvent(db, id, 'create-user-sso', 'user', `role ${role}`);
+        await db.transaction(async (trx) => {
+          const id = await createUser(trx, { email, name, role, password: null });
+          await recordAccountChanges(trx, [{ accountId: id, actorId: null, channel: 'single-sign-on', action: 'created', newValue: role, review: needsReview({ action: 'created', newValue: role }, role) }]);
+        });
       } else if (user.role !== role) {
-        await updateUser(db, user.id, { role });
-        await auditEvent(db, user.id, 'role-from-sso', 'user', `${user.role} → ${role}`);
+        await db.transaction(async (trx) => {
+          await updateUser(trx, user!.id, { role });
+          await recordAccountChanges(trx, accountEditChanges(user!, { ...user!, role }, { accountId: user!.id, actorId: null, channel: 'single-sign-on' }));
+        });
       }
       user = (await findUserForSignIn(db, email))!;
       await auditEvent(db, user.id, 'sign-in', 'user', 'single sign-on');

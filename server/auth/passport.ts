@@ -3,9 +3,9 @@ import passportModule from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Services } from '../services.js';
 import { useOidcStrategy } from './oidc.js';
-import { currentUsers, findUserForSignIn, isLocked, recordFailedSignIn, recordSignIn, type User } from './users.js';
-import { verifyPassword } from './passwords.js';
-import { auditEvent } from '../audit/audit.js';
+import { currentUsers, type User } from './users.js';
+import { dummyHash } from './passwords.js';
+import { checkSignIn } from './sign-in.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -20,7 +20,6 @@ declare global {
   }
 }
 
-export type SignInFailure = 'invalid' | 'locked';
 export type AppPassport = InstanceType<typeof passportModule.Passport>;
 
 /**
@@ -30,24 +29,13 @@ export type AppPassport = InstanceType<typeof passportModule.Passport>;
  */
 export function setUpPassport({ db, config, oidc }: Services): AppPassport {
   const passport = new passportModule.Passport();
+  dummyHash().catch(() => undefined); // made now, so the first unknown address takes no longer than the rest
   passport.use(
     new LocalStrategy({ usernameField: 'email', passwordField: 'password' }, async (email, password, done) => {
       try {
-        const user = await findUserForSignIn(db, email);
-        if (!user || !user.active) return done(null, false, { message: 'invalid' });
-        if (isLocked(user)) {
-          await auditEvent(db, user.id, 'sign-in-refused', 'user', 'account locked');
-          return done(null, false, { message: 'locked' });
-        }
-        if (!(await verifyPassword(user.password_hash, password))) {
-          await recordFailedSignIn(db, user.id, config.lockoutAttempts, config.lockoutMinutes);
-          await auditEvent(db, user.id, 'sign-in-failed', 'user');
-          const after = await findUserForSignIn(db, email);
-          return done(null, false, { message: after && isLocked(after) ? 'locked' : 'invalid' });
-        }
-        await recordSignIn(db, user.id);
-        await auditEvent(db, user.id, 'sign-in', 'user');
-        return done(null, publicUser(user));
+        const user = await checkSignIn(db, config, email, password);
+        // One answer for every failure: no account, locked, deactivated, no password, wrong password.
+        return user ? done(null, publicUser(user)) : done(null, false, { message: 'invalid' });
       } catch (err) {
         return done(err);
       }

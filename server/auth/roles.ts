@@ -9,13 +9,16 @@ export const ROLE_LABELS: Record<Role, string> = {
   admin: 'Administrator',
 };
 
-export type Permission = 'cases' | 'insight' | 'returns' | 'admin';
+// account-audit: read the account changes; account-review: acknowledge a change that gave
+// someone case data (server/auth/account-audit.ts).
+export type Permission = 'cases' | 'insight' | 'returns' | 'admin' | 'account-audit' | 'account-review';
 
 // Administrators look after accounts and settings; they do not need children's case data.
+// Managers and data leads watch what administrators do to accounts.
 const GRANTS: Record<Role, readonly Permission[]> = {
   coordinator: ['cases'],
-  manager: ['cases', 'insight'],
-  data_lead: ['cases', 'insight', 'returns'],
+  manager: ['cases', 'insight', 'account-audit'],
+  data_lead: ['cases', 'insight', 'returns', 'account-audit', 'account-review'],
   admin: ['admin'],
 };
 

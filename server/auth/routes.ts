@@ -4,8 +4,10 @@ import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
 import type { Services } from '../services.js';
 import { homeFor, isRole } from './roles.js';
-import { countUsers, createUser } from './users.js';
-import { passwordProblem } from './passwords.js';
+import { countUsers, createUser, setPasswordHash } from './users.js';
+import { hashPassword, passwordProblem } from './passwords.js';
+import { recordAccountChanges } from './account-audit.js';
+import { accountRoutes } from './account-routes.js';
 import { auditEvent } from '../audit/audit.js';
 import { fieldErrors, type FormErrors } from '../common/forms.js';
 
@@ -18,7 +20,10 @@ const firstRunSchema = z.object({
   }),
 });
 
-export function authRoutes({ db, rateLimitStore, oidc }: Services, passport: AppPassport): Router {
+export const SIGN_IN_FAILED = 'Enter a correct email address and password';
+
+export function authRoutes(services: Services, passport: AppPassport): Router {
+  const { db, rateLimitStore, oidc } = services;
   const router = Router();
   const ssoLabel = oidc?.settings.label;
   const renderSignIn = (res: Response, status: number, values: object, errors: FormErrors) =>
@@ -38,6 +43,7 @@ export function authRoutes({ db, rateLimitStore, oidc }: Services, passport: App
   router.get('/sign-in', (req, res) => {
     if (req.user) return res.redirect(homeFor(req.user.role as any));
     const failure = SSO_FAILURES[String(req.query.sso ?? '')];
+    res.locals.passwordSet = req.query['password-set'] === '1';
     renderSignIn(res, failure ? 401 : 200, {}, failure ? { sso: failure } : {});
   });
 
@@ -47,15 +53,10 @@ export function authRoutes({ db, rateLimitStore, oidc }: Services, passport: App
     if (!email.trim()) errors.email = 'Enter your email address';
     if (!req.body?.password) errors.password = 'Enter your password';
     if (Object.keys(errors).length) return renderSignIn(res, 400, { email }, errors);
-    passport.authenticate('local', (err: unknown, user: Express.User | false, info?: { message: string }) => {
+    passport.authenticate('local', (err: unknown, user: Express.User | false) => {
       if (err) return next(err);
-      if (!user) {
-        const message =
-          info?.message === 'locked'
-            ? 'Your account is locked because of too many failed attempts. Try again later or ask an administrator.'
-            : 'Enter a correct email address and password';
-        return renderSignIn(res, 401, { email }, { email: message });
-      }
+      // The same page for every failure (server/auth/sign-in.ts): nothing says whether the address has an account.
+      if (!user) return renderSignIn(res, 401, { email }, { email: SIGN_IN_FAILED });
       logInAndRedirect(req, res, next, user);
     })(req, res, next);
   });
@@ -90,23 +91,30 @@ export function authRoutes({ db, rateLimitStore, oidc }: Services, passport: App
   });
 
   router.post('/first-run', async (req, res) => {
+    if ((await countUsers(db)) > 0) return res.redirect('/sign-in');
     const parsed = firstRunSchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
+    const problem = parsed.success ? passwordProblem(parsed.data.password, parsed.data.email) : null;
+    if (!parsed.success || problem) {
       return res.status(400).render('auth/first-run', {
         title: 'Set up the first administrator',
         values: { name: req.body?.name, email: req.body?.email },
-        errors: fieldErrors(parsed.error),
+        errors: parsed.success ? { password: problem! } : fieldErrors(parsed.error),
       });
     }
+    const passwordHash = await hashPassword(parsed.data.password);
     const created = await db.transaction(async (trx) => {
       if ((await countUsers(trx)) > 0) return false;
-      const id = await createUser(trx, { ...parsed.data, role: 'admin', password: parsed.data.password });
+      const id = await createUser(trx, { ...parsed.data, role: 'admin', password: null });
+      await setPasswordHash(trx, id, passwordHash);
       await auditEvent(trx, id, 'first-run', 'user', 'first administrator created');
+      await recordAccountChanges(trx, [{ accountId: id, actorId: id, channel: 'first-run', action: 'created', newValue: 'admin' }]);
       return true;
     });
     if (!created) return res.status(403).redirect('/sign-in');
     res.redirect('/sign-in?first-run=1');
   });
+
+  router.use(accountRoutes(services, signInLimiter));
 
   return router;
 }

@@ -35,6 +35,24 @@ export async function listUsers(db: Knex): Promise<User[]> {
   return (await db('users').select(COLUMNS).orderBy([{ column: 'active', order: 'desc' }, 'name'])).map(toUser);
 }
 
+export interface AccountListing extends User {
+  /** whether a password is set (never the password or its hash) */
+  has_password: boolean;
+  /** when the newest unused set-password link expires, if one is waiting */
+  link_expires_at: string | null;
+}
+
+/** Every account for the administrators' list: whether it has a password, and any set-password link still waiting. */
+export async function listAccounts(db: Knex, now = new Date()): Promise<AccountListing[]> {
+  const links = db('password_links').whereNull('used_at').where('expires_at', '>', now.toISOString()).groupBy('user_id').select('user_id').max({ expires_at: 'expires_at' }).as('l');
+  const rows = await db('users as u')
+    .leftJoin(links, 'l.user_id', 'u.id')
+    .select(COLUMNS.map((c) => `u.${c}`))
+    .select(db.raw('case when u.password_hash is null then 0 else 1 end as has_password'), 'l.expires_at as link_expires_at')
+    .orderBy([{ column: 'u.active', order: 'desc' }, 'u.name', 'u.id']);
+  return rows.map((r: any) => ({ ...toUser(r), has_password: Number(r.has_password) === 1, link_expires_at: r.link_expires_at ?? null }));
+}
+
 export interface UserDirectory {
   /** every user, active or not */
   byId: ReadonlyMap<number, User>;
@@ -85,17 +103,30 @@ export async function updateUser(db: Knex, id: number, changes: Partial<Pick<Use
   await db('users').where({ id }).update(changes);
 }
 
-export async function setPassword(db: Knex, id: number, password: string) {
-  await db('users').where({ id }).update({ password_hash: await hashPassword(password), failed_attempts: 0, locked_until: null });
+/** Sets an account's password (from the hash: hash before a transaction, so it holds no lock for that long) and unlocks it. */
+export async function setPasswordHash(db: Knex, id: number, passwordHash: string) {
+  await db('users').where({ id }).update({ password_hash: passwordHash, failed_attempts: 0, locked_until: null });
 }
 
-export async function recordFailedSignIn(db: Knex, id: number, maxAttempts: number, lockMinutes: number) {
-  await db.transaction(async (trx) => {
-    const u = await trx('users').select('failed_attempts').where({ id }).first();
-    const attempts = (u?.failed_attempts ?? 0) + 1;
-    const locked_until = attempts >= maxAttempts ? new Date(Date.now() + lockMinutes * 60_000).toISOString() : null;
-    await trx('users').where({ id }).update({ failed_attempts: attempts, ...(locked_until ? { locked_until } : {}) });
-  });
+export async function setPassword(db: Knex, id: number, password: string) {
+  await setPasswordHash(db, id, await hashPassword(password));
+}
+
+/**
+ * Counts a failed sign-in against an account and locks it after `maxAttempts` (for
+ * `lockMinutes`; an attempt while it is locked does not make the lock longer). One statement
+ * whatever the account's state: with `id` null (no such account) it runs and changes nothing,
+ * so a failure costs the same whether or not the address has an account.
+ */
+export async function recordFailedSignIn(db: Knex, id: number | null, maxAttempts: number, lockMinutes: number) {
+  const now = new Date();
+  const until = new Date(now.getTime() + lockMinutes * 60_000).toISOString();
+  await db('users')
+    .where({ id: id ?? 0 })
+    .update({
+      failed_attempts: db.raw('failed_attempts + 1'),
+      locked_until: db.raw('case when failed_attempts + 1 >= ? and (locked_until is null or locked_until <= ?) then ? else locked_until end', [maxAttempts, now.toISOString(), until]),
+    });
 }
 
 export async function recordSignIn(db: Knex, id: number) {

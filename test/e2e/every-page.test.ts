@@ -110,6 +110,10 @@ function targets(path: string, role: Role): Target[] | undefined {
     '/admin/users': () => [{ url: '/admin/users' }],
     '/admin/users/new': () => [{ url: '/admin/users/new' }],
     '/admin/users/:id': () => [{ url: `/admin/users/${t.users.coordinator.id}` }],
+    '/admin/users/:id/link': () => [{ url: `/admin/users/${t.users.coordinator.id}/link` }],
+    '/account': () => [{ url: '/account' }],
+    '/account/password': () => [{ url: '/account/password' }],
+    '/account-audit': () => [{ url: '/account-audit' }],
     '/admin/code-lists': () => [{ url: '/admin/code-lists' }],
     '/admin/code-lists/:list': () => [{ url: '/admin/code-lists/decline_reason' }, { url: '/admin/code-lists/ethnicity' }],
     '/admin/settings': () => [{ url: '/admin/settings' }],
@@ -143,7 +147,8 @@ function targets(path: string, role: Role): Target[] | undefined {
   return table[path]?.();
 }
 
-const PUBLIC_PAGES = new Set(['/health', '/sign-in', '/first-run']);
+// (the set-password page, opened with a real link, is checked in test/e2e/accounts.test.ts)
+const PUBLIC_PAGES = new Set(['/health', '/sign-in', '/first-run', '/set-password/:token']);
 const pagesOf = (role: Role) => ROUTES.filter(([method, path, need]) => method === 'GET' && !PUBLIC_PAGES.has(path) && (need === 'signed-in' || (need !== 'public' && can(role, need as Permission))));
 
 /** Opens one target: a page must answer 200 with a heading and pass axe; a download must be an attachment of the right type. */
