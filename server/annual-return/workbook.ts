@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { reconcile } from './counting.js';
 import { resolveFigure, tableRows, type FigureContext } from './figures.js';
-import { neutraliseFormula } from '../common/spreadsheet.js';
+import { xlsxCell } from '../common/spreadsheet.js';
 
 // A template mapping: where each figure goes. Cells take one figure; tables write a
 // breakdown's rows (label, count) downwards from an anchor, then a Total row.
@@ -63,7 +63,7 @@ export async function fillWorkbook(templatePath: string, mapping: Mapping, ctx: 
   const mappedCodes = new Map<string, Set<string>>();
   for (const c of mapping.cells) {
     const value = resolveFigure(ctx, c.figure);
-    sheet(c.sheet).getCell(c.cell).value = value === null ? null : neutraliseFormula(value);
+    sheet(c.sheet).getCell(c.cell).value = xlsxCell(value);
     const [kind, key, code] = c.figure.split(':');
     if (kind === 'breakdown' && code !== 'total') (mappedCodes.get(key) ?? mappedCodes.set(key, new Set()).get(key)!).add(code);
   }
@@ -84,7 +84,7 @@ export async function fillWorkbook(templatePath: string, mapping: Mapping, ctx: 
     const ws = sheet(t.sheet);
     const { col, row } = splitCell(t.anchor);
     rows.forEach((r, i) => {
-      ws.getCell(row + i, col).value = neutraliseFormula(r.label);
+      ws.getCell(row + i, col).value = xlsxCell(r.label);
       ws.getCell(row + i, col + t.countOffset).value = r.count;
     });
     if (t.total) {

@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
 import { BOOLEAN_REFERRAL_FIELDS } from '../cases/types.js';
 import { CHILD_TABLE_COLUMNS, COLUMNS, COLUMN_NAMES, REFERRAL_CHILD_COLUMNS, REFERRAL_TABLE_COLUMNS } from './columns.js';
-import { neutraliseFormula } from '../common/spreadsheet.js';
+import { csvText, xlsxText } from '../common/spreadsheet.js';
 
 // Every referral × child as interchange rows: the data lead's child-level backup, and the
 // file an import reads back. Contains names: never for aggregate outputs.
@@ -17,8 +17,8 @@ const yn = (v: unknown) => (v === null || v === undefined ? '' : v ? 'Y' : 'N');
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const BOOLEANS = new Set<string>([...BOOLEAN_REFERRAL_FIELDS, 'disability_self_reported']);
 
-/** The import takes the neutralising apostrophe off again (validate.ts unescapeCell). */
-export const neutralise = (s: string): string => neutraliseFormula(s) as string;
+/** A CSV cell, neutralised (server/common/spreadsheet.ts); the import takes the apostrophe off again (unescapeCell). */
+export const neutralise = csvText;
 
 /** The header row: every column, in the spec's order. */
 export const exportHeader = (): string[] => [...COLUMN_NAMES];
@@ -128,8 +128,8 @@ const cmp = (a: unknown, b: unknown) => {
 /** CSV (UTF-8 with a byte order mark so Excel reads it as UTF-8, RFC 4180 quoting) to a stream. */
 export async function writeCsv(db: Knex, out: Writable): Promise<void> {
   const source = Readable.from((async function* () {
-    yield exportHeader();
-    for await (const row of exportRows(db)) yield row.map(neutralise);
+    yield exportHeader().map(csvText);
+    for await (const row of exportRows(db)) yield row.map(csvText);
   })());
   await pipeline(source, stringify({ bom: true, record_delimiter: 'windows' }), out);
 }
@@ -144,14 +144,17 @@ export async function exportCsv(db: Knex): Promise<string> {
 
 const COUNTS = new Set(COLUMNS.filter((c) => c.kind === 'count').map((c) => c.name));
 
-/** .xlsx, one sheet, written as it goes. Every text cell is a plain string (never a formula). */
+/**
+ * .xlsx, one sheet, written as it goes. Every text cell is a string cell, which Excel never runs,
+ * so it is written as typed, with no apostrophe (server/common/spreadsheet.ts xlsxText).
+ */
 export async function writeXlsx(db: Knex, out: Writable): Promise<void> {
   const workbook = new (ExcelJS as any).stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const sheet = workbook.addWorksheet('Interchange', { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.addRow(exportHeader()).commit();
+  sheet.addRow(exportHeader().map(xlsxText)).commit();
   const countAt = COLUMN_NAMES.map((c) => COUNTS.has(c));
   for await (const row of exportRows(db)) {
-    sheet.addRow(row.map((v, i) => (v === '' ? null : countAt[i] && /^\d+$/.test(v) ? Number(v) : neutralise(v)))).commit();
+    sheet.addRow(row.map((v, i) => (v === '' ? null : countAt[i] && /^\d+$/.test(v) ? Number(v) : xlsxText(v)))).commit();
   }
   await sheet.commit();
   await workbook.commit();

@@ -9,6 +9,7 @@ import {
   type ChildTableColumn, type ColumnLevel, type ColumnSpec, type ReferralChildColumn, type ReferralTableColumn,
 } from './columns.js';
 import type { InterchangeTable } from './read.js';
+import { unescapeCell } from '../common/spreadsheet.js';
 
 // Pure: turns the rows of an interchange file into what it describes (families, children,
 // referrals with their children) plus every problem, each pointing at a row and column.
@@ -77,10 +78,8 @@ export interface InterchangePlan {
   warnings: Problem[];
 }
 
-/** A spreadsheet-safety apostrophe put in by our export (see export.ts) comes off again. */
-export function unescapeCell(s: string): string {
-  return /^'[=+\-@\t\r]/.test(s) ? s.slice(1) : s;
-}
+/** A spreadsheet-safety apostrophe put in by our export comes off again (server/common/spreadsheet.ts). */
+export { unescapeCell };
 
 const isBlankRow = (cells: string[]) => cells.every((c) => !c || !c.trim());
 
