@@ -130,7 +130,7 @@ export function adminRoutes({ db }: Services): Router {
 
   const listName = (req: Request) => {
     const name = String(req.params.list);
-    if (!(name in CODE_LIST_NAMES)) throw notFound();
+    if (!Object.hasOwn(CODE_LIST_NAMES, name)) throw notFound(); // not "in": toString is in every object
     return name as keyof typeof CODE_LIST_NAMES;
   };
 

@@ -215,7 +215,7 @@ function notHeldReason(r: Referral): string {
 
 function labeller(list: string): (code: string) => string {
   const fallback = FALLBACK_LABELS[list] ?? {};
-  return (code) => fallback[code] ?? unknownCodeLabel(code);
+  return (code) => (Object.hasOwn(fallback, code) ? fallback[code] : unknownCodeLabel(code));
 }
 
 const isCount = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n);

@@ -20,30 +20,32 @@ export class UnknownFigureError extends Error {}
  */
 export function resolveFigure(ctx: FigureContext, name: string): Figure {
   const [kind, a, b] = name.split(':');
+  // Names come from a mapping file: own properties only (a "toString" is an unknown figure, not a function).
+  const own = Object.hasOwn;
   const fail = () => {
     throw new UnknownFigureError(`The mapping names a figure that does not exist: "${name}"`);
   };
   switch (kind) {
     case 'setting':
-      return ctx.settings[a] ?? '';
+      return own(ctx.settings, a) ? ctx.settings[a] ?? '' : '';
     case 'meta':
-      return a in ctx.meta ? ctx.meta[a] : fail();
+      return own(ctx.meta, a) ? ctx.meta[a] : fail();
     case 'population': {
-      const p = (ctx.ret.populations as any)[a];
+      const p = own(ctx.ret.populations, a) ? (ctx.ret.populations as any)[a] : undefined;
       if (!p || !['fgcs', 'children', 'meetings'].includes(b)) return fail();
       return p[b] ?? null;
     }
     case 'median':
-      return a in ctx.ret.medians ? (ctx.ret.medians as any)[a] : fail();
+      return own(ctx.ret.medians, a) ? (ctx.ret.medians as any)[a] : fail();
     case 'attendance': {
       const [field, sub] = a.split('.');
-      const v = (ctx.ret.attendance as any)[field];
+      const v = own(ctx.ret.attendance, field) ? (ctx.ret.attendance as any)[field] : undefined;
       if (v === undefined) return fail();
-      if (v !== null && typeof v === 'object') return sub && sub in v ? v[sub] : fail();
+      if (v !== null && typeof v === 'object') return sub && own(v, sub) ? v[sub] : fail();
       return v;
     }
     case 'breakdown': {
-      const bd = ctx.ret.breakdowns[a];
+      const bd = own(ctx.ret.breakdowns, a) ? ctx.ret.breakdowns[a] : undefined;
       if (!bd) return fail();
       if (b === 'total') return bd.total;
       const row = bd.rows.find((r) => r.code === b);
@@ -59,7 +61,7 @@ export function resolveFigure(ctx: FigureContext, name: string): Figure {
 export function tableRows(ctx: FigureContext, source: string): { label: string; count: number; code: string }[] {
   if (source === 'quality') return ctx.quality;
   const [kind, key] = source.split(':');
-  const bd = kind === 'breakdown' ? ctx.ret.breakdowns[key] : undefined;
+  const bd = kind === 'breakdown' && Object.hasOwn(ctx.ret.breakdowns, key) ? ctx.ret.breakdowns[key] : undefined;
   if (!bd) throw new UnknownFigureError(`The mapping names a table that does not exist: "${source}"`);
   return bd.rows.map((r) => ({ code: r.code, label: r.label, count: r.count }));
 }

@@ -9,6 +9,7 @@ import { auditChanges, auditEvent } from '../audit/audit.js';
 import { loadSettings, saveSettings, SETTINGS } from '../admin/settings.js';
 import { availableYears, buildReturn, currentFinancialYear, returnWorkbook } from './return-service.js';
 import { ReturnExportError } from './workbook.js';
+import type { Population } from './counting.js';
 import { childExtract, EXTRACT_COLUMNS } from './child-extract.js';
 import { SHEET_SECTIONS, SUMMARY_LINES } from './sections.js';
 
@@ -70,19 +71,20 @@ export function returnRoutes({ db }: Services): Router {
     let title: string;
     let unit: 'fgcs' | 'children';
     let ids: number[];
+    // Keys from the query string: own properties only, so __proto__ or toString is not found (404), never a crash.
     if (breakdown) {
-      const bd = ret.breakdowns[breakdown];
+      const bd = Object.hasOwn(ret.breakdowns, breakdown) ? ret.breakdowns[breakdown] : undefined;
       const row = bd?.rows.find((r) => r.code === str(req.query.code));
       if (!bd || !row) throw notFound();
       title = `${bd.title}: ${row.label}`;
       unit = bd.unit;
       ids = row.ids;
     } else {
-      const p = (ret.populations as any)[population];
+      const p = Object.hasOwn(ret.populations, population) ? (ret.populations as Record<string, Population>)[population] : undefined;
       unit = str(req.query.unit) === 'children' ? 'children' : 'fgcs';
       if (!p || (unit === 'children' && !p.childIds)) throw notFound();
       title = `${p.title} (${unit === 'children' ? 'children' : 'FGCs'})`;
-      ids = unit === 'children' ? p.childIds : p.fgcIds;
+      ids = unit === 'children' ? p.childIds! : p.fgcIds;
     }
     const page = ids.slice(0, 1000);
     const rows = unit === 'fgcs'

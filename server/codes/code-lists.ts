@@ -10,6 +10,11 @@ export interface CodeEntry {
 }
 export type CodeLists = Record<string, CodeEntry[]>;
 
+/** A list by name: own properties only, so a name from a request ("toString", "__proto__") is no list. */
+export function codeList(lists: CodeLists, list: string): CodeEntry[] | undefined {
+  return Object.hasOwn(lists, list) ? lists[list] : undefined;
+}
+
 /** Every list, in display order, retired values included (flagged). */
 export async function loadCodeLists(db: Knex): Promise<CodeLists> {
   const rows = await db('code_lists').select('list', 'code', 'label', 'group_label', 'retired').orderBy(['list', 'sort_order', 'code']);
@@ -27,17 +32,17 @@ export const currentCodeLists: (db: Knex, req: object) => Promise<CodeLists> = k
 /** Options for a form: active values, plus the current value even if since retired. */
 export function codeOptions(lists: CodeLists, list: CodeListName, current?: string | string[] | null) {
   const keep = new Set(Array.isArray(current) ? current : current ? [current] : []);
-  return (lists[list] ?? []).filter((c) => !c.retired || keep.has(c.code)).map((c) => ({ value: c.code, text: c.label }));
+  return (codeList(lists, list) ?? []).filter((c) => !c.retired || keep.has(c.code)).map((c) => ({ value: c.code, text: c.label }));
 }
 
 export function codeLabel(lists: CodeLists, list: string, code: string | null | undefined): string {
   if (!code) return '';
-  return lists[list]?.find((c) => c.code === code)?.label ?? code;
+  return codeList(lists, list)?.find((c) => c.code === code)?.label ?? code;
 }
 
 /** Resolves a code or a label (case-insensitive) to the code; null if unknown. */
 export function resolveCode(lists: CodeLists, list: string, value: string): string | null {
   const v = value.trim().toLowerCase();
-  const entry = lists[list]?.find((c) => c.code.toLowerCase() === v || c.label.toLowerCase() === v);
+  const entry = codeList(lists, list)?.find((c) => c.code.toLowerCase() === v || c.label.toLowerCase() === v);
   return entry ? entry.code : null;
 }

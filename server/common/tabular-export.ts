@@ -24,6 +24,6 @@ export async function toXlsx<T>(name: string, columns: Column<T>[], rows: Iterab
   const ws = wb.addWorksheet(sheetName(name), { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = columns.map((c) => ({ header: xlsxText(c.header), width: c.width ?? Math.min(60, Math.max(12, c.header.length + 2)) }));
   ws.getRow(1).font = { bold: true };
-  for (const r of rows) ws.addRow(columns.map((c) => xlsxCell(c.value(r))));
+  for (const r of rows) ws.addRow(columns.map((c) => xlsxCell(c.value(r)) ?? ''));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -22,18 +22,18 @@ export const MAX_ROWS = 1000;
 export const MAX_NAME = 100;
 
 /** The categories each characteristic may have, code → label (codes are what the return counts). */
-export function comparisonCategories(codes: CodeLists): Record<string, Map<string, string>> {
+export function comparisonCategories(codes: CodeLists): Map<string, Map<string, string>> {
   const list = (name: string) => new Map((codes[name] ?? []).filter((c) => c.code !== NR).map((c) => [c.code, c.label] as [string, string]));
   const groups = new Map<string, string>(ETHNICITY_GROUPS.map((g) => [g, g]));
   for (const e of codes.ethnicity ?? []) if (e.group?.trim()) groups.set(e.group.trim(), e.group.trim());
-  return {
-    ethnicity_group: groups,
-    ethnicity: list('ethnicity'),
-    sex: list('sex'),
-    age_band: new Map(AGE_BANDS.filter((b) => b.code !== NR).map((b) => [b.code, b.label] as [string, string])),
-    disability: new Map(DISABILITY_ROWS.map((r) => [r.code, r.label] as [string, string])),
-    legal_status: list('legal_status'),
-  };
+  return new Map([
+    ['ethnicity_group', groups],
+    ['ethnicity', list('ethnicity')],
+    ['sex', list('sex')],
+    ['age_band', new Map(AGE_BANDS.filter((b) => b.code !== NR).map((b) => [b.code, b.label] as [string, string]))],
+    ['disability', new Map(DISABILITY_ROWS.map((r) => [r.code, r.label] as [string, string]))],
+    ['legal_status', list('legal_status')],
+  ]);
 }
 
 export const CHARACTERISTICS = ['ethnicity_group', 'ethnicity', 'sex', 'age_band', 'disability', 'legal_status'];
@@ -77,7 +77,7 @@ export function parseComparisonCsv(text: string, codes: CodeLists): { rows: Comp
     if (rec.length !== 3) return at(`expected 3 values (characteristic, category_code, count), found ${rec.length}`);
     const [rawCharacteristic, rawCategory, rawCount] = rec;
     const characteristic = rawCharacteristic.toLowerCase();
-    const allowed = categories[characteristic];
+    const allowed = categories.get(characteristic);
     if (!allowed) {
       return at(rawCharacteristic ? `characteristic "${rawCharacteristic}" must be one of ${CHARACTERISTICS.join(', ')}` : `enter the characteristic, one of ${CHARACTERISTICS.join(', ')}`);
     }
