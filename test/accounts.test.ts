@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
+import { spawn } from 'node:child_process';
 import pino from 'pino';
 import request from 'supertest';
 import { createTestApp, csrfFrom, postForm, signIn, PASSWORD, type Agent, type TestApp } from './support/app.js';
+import { createTestDb } from './support/db.js';
+import { envFor } from './support/processes.js';
 import { createApp } from '../server/app.js';
 import { createServices } from '../server/services.js';
 import { loadConfig } from '../server/config.js';
@@ -388,6 +391,50 @@ describe('the account audit and the data leads’ acknowledgement', () => {
     await postForm(other, '/account-audit/acknowledge', { ids: String(own.id) });
     expect((await db()('account_audit').where({ id: own.id }).first())).toMatchObject({ review_state: 'acknowledged', reviewed_by: otherId });
   });
+});
+
+describe('accounts made outside the Users page', () => {
+  it('the first-run page checks the password against the common list and records the first administrator', async () => {
+    const tdb = await createTestDb();
+    try {
+      const app = createApp(createServices(tdb.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' } as any), pino({ level: 'silent' }) as any));
+      const agent = request.agent(app);
+      const token = csrfFrom((await agent.get('/first-run')).text);
+      const common = await agent.post('/first-run').type('form').send({ _csrf: token, name: 'Ada Admin', email: 'ada@council.example', password: 'qwertyuiop123' });
+      expect(common.status).toBe(400);
+      expect(common.text).toContain('Password is too common');
+      expect(await tdb.db('users')).toHaveLength(0);
+      expect((await agent.post('/first-run').type('form').send({ _csrf: token, name: 'Ada Admin', email: 'ada@council.example', password: NEW_PASSWORD })).status).toBe(302);
+      const [ada] = await tdb.db('users');
+      expect(await tdb.db('account_audit').select('account_id', 'actor_id', 'channel', 'action', 'new_value', 'review_state')).toEqual([
+        { account_id: ada.id, actor_id: ada.id, channel: 'first-run', action: 'created', new_value: 'admin', review_state: null },
+      ]);
+    } finally {
+      await tdb.destroy();
+    }
+  });
+
+  it('npm run create-user refuses a common password and records the account, for a data lead to check', async () => {
+    const run = (args: string[], input: string) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/create-user.ts', ...args], { env: { ...envFor(t.testDb), LOG_LEVEL: 'silent' } });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.stdin.end(input);
+        child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+      });
+    const refused = await run(['--email', 'cli@council.example', '--name', 'Cli Person', '--role', 'coordinator'], 'password1234\n');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Password is too common');
+    const made = await run(['--email', 'cli@council.example', '--name', 'Cli Person', '--role', 'coordinator'], `${NEW_PASSWORD}\n`);
+    expect(made.code, made.stderr).toBe(0);
+    const user = await db()('users').where({ email: 'cli@council.example' }).first();
+    expect(await audit(user.id)).toEqual([{ action: 'created', old_value: null, new_value: 'coordinator', actor_id: null, channel: 'command-line', review_state: 'pending' }]);
+    const lead = await signIn(t.app, t.users.data_lead.email);
+    expect((await lead.get('/account-audit')).text).toContain('Server operator (npm run create-user)');
+  }, 60_000);
 });
 
 describe('logs', () => {
