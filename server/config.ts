@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -16,7 +17,15 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(30),
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),
-  TRUST_PROXY: z.string().optional(),
+  TRUST_PROXY: z.string().optional().transform((v, ctx) => {
+    if (v === undefined || v.trim() === '') return undefined;
+    const parsed = parseTrustProxy(v);
+    if (typeof parsed === 'string') {
+      ctx.addIssue({ code: 'custom', message: parsed });
+      return z.NEVER;
+    }
+    return parsed.value;
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIGN_IN_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
@@ -27,6 +36,45 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
+export type TrustProxy = boolean | number | string[];
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An IPv4 netmask written out (255.255.255.0): ones then zeros. */
+const isNetmask = (s: string) =>
+  net.isIPv4(s) && /^1*0*$/.test(s.split('.').map((o) => Number(o).toString(2).padStart(8, '0')).join(''));
+
+/**
+ * TRUST_PROXY as Express documents 'trust proxy': true or false; a number of hops (1: the one
+ * proxy in front of the app); or a comma-separated list of addresses (10.0.0.1, ::1), subnets
+ * (10.0.0.0/8, 10.0.0.0/255.0.0.0, fc00::/7) and the names loopback, linklocal and uniquelocal.
+ * Returns what the setting is, or a one-line message saying what is wrong.
+ */
+export function parseTrustProxy(raw: string): { value: TrustProxy } | string {
+  const v = raw.trim();
+  if (/^(true|false)$/i.test(v)) return { value: v.toLowerCase() === 'true' };
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    return Number.isSafeInteger(hops) ? { value: hops } : `"${v}" is too many hops`;
+  }
+  const entries = v.split(',').map((e) => e.trim());
+  const wrong: string[] = [];
+  for (const e of entries) {
+    if (PROXY_NAMES.includes(e.toLowerCase()) || net.isIP(e)) continue;
+    const m = /^([^/]+)\/(.+)$/.exec(e);
+    if (m && net.isIP(m[1])) {
+      const max = net.isIPv4(m[1]) ? 32 : 128;
+      if (/^\d+$/.test(m[2]) && Number(m[2]) <= max) continue;
+      if (net.isIPv4(m[1]) && isNetmask(m[2])) continue;
+    }
+    wrong.push(e === '' ? '(an empty entry)' : `"${e}"`);
+  }
+  if (wrong.length) {
+    return `${wrong.join(', ')} is not true, false, a number of hops, an address, a subnet (10.0.0.0/8) or loopback, linklocal or uniquelocal (as Express's "trust proxy")`;
+  }
+  return { value: entries.map((e) => (PROXY_NAMES.includes(e.toLowerCase()) ? e.toLowerCase() : e)) };
+}
+
 export interface Config {
   env: Env['NODE_ENV'];
   port: number;
@@ -36,7 +84,8 @@ export interface Config {
   sessionSecret: string;
   sessionIdleMinutes: number;
   secureCookies: boolean;
-  trustProxy?: string;
+  /** Express 'trust proxy': true/false, a hop count, or addresses, subnets and names (parseTrustProxy) */
+  trustProxy?: TrustProxy;
   logLevel: Env['LOG_LEVEL'];
   lockoutAttempts: number;
   lockoutMinutes: number;
