@@ -14,6 +14,7 @@ import { CODE_LIST_NAMES } from '../../db/seed/code-lists.js';
 import { loadCodeLists } from '../codes/code-lists.js';
 import { SETTINGS, loadSettings, saveSettings } from './settings.js';
 import { planPurge, purge, retentionCutoff } from './retention.js';
+import { cmsIdPatternProblem } from '../quality/context.js';
 
 const userSchema = z.object({
   name: z.string().trim().min(1, 'Enter the full name').max(200, 'Name must be 200 characters or fewer'),
@@ -190,9 +191,8 @@ export function adminRoutes({ db }: Services): Router {
     }
     if (values.la_code && !/^\d{3}$/.test(values.la_code)) errors.la_code = 'DfE local authority code must be 3 digits, like 201';
     if (values.contact_email && !z.string().email().safeParse(values.contact_email).success) errors.contact_email = 'Enter an email address in the correct format, like name@example.gov.uk';
-    if (values.cms_id_pattern) {
-      try { new RegExp(values.cms_id_pattern); } catch { errors.cms_id_pattern = 'Enter a valid regular expression'; }
-    }
+    const patternProblem = cmsIdPatternProblem(values.cms_id_pattern ?? '');
+    if (patternProblem) errors.cms_id_pattern = patternProblem;
     if (values.retention_years && !/^\d{1,2}$/.test(values.retention_years)) errors.retention_years = 'Years to keep must be a whole number, like 7';
     if (hasErrors(errors)) return res.status(400).render('admin/settings', { title: 'Service settings', settings: SETTINGS, values, errors, saved: false });
     const before = await loadSettings(db);

@@ -13,7 +13,7 @@ export const SETTINGS = [
   { key: 'referral_process', label: 'How referrals are made', kind: 'textarea' },
   { key: 'how_offered', label: 'How FGCs are offered to parents and carers, and by whom', kind: 'textarea' },
   { key: 'frg_accredited', label: 'Is the service accredited by Family Rights Group?', kind: 'text', hint: 'Yes or No' },
-  { key: 'cms_id_pattern', label: 'Format of case management system IDs', kind: 'text', hint: 'A regular expression, for example ^[0-9]{6,8}$. Leave blank to accept any.' },
+  { key: 'cms_id_pattern', label: 'Format of case management system IDs', kind: 'text', hint: 'A regular expression (RE2 syntax, up to 200 characters), for example ^[0-9]{6,8}$. Leave blank to accept any.' },
   { key: 'retention_years', label: 'Years to keep closed FGC episodes', kind: 'text', hint: 'Leave blank to keep them indefinitely' },
 ] as const;
 

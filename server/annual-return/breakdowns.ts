@@ -12,6 +12,8 @@ export interface BreakdownRow {
   count: number;
   /** Referral ids (unit 'fgcs') or child ids (unit 'children') behind the figure. */
   ids: number[];
+  /** a code retired from its list (still counted where records hold it) */
+  retired?: true;
 }
 
 export interface Breakdown {
@@ -27,6 +29,7 @@ export interface Breakdown {
 export interface RowSpec {
   code: string;
   label: string;
+  retired?: boolean;
 }
 
 export const NR = 'NR';
@@ -65,7 +68,7 @@ export function listRows(codes: CodeLists, list: string): RowSpec[] {
   for (const e of codes[list] ?? []) {
     if (!e || !e.code || e.code === NR || seen.has(e.code)) continue;
     seen.add(e.code);
-    rows.push({ code: e.code, label: e.label });
+    rows.push(e.retired ? { code: e.code, label: e.label, retired: true } : { code: e.code, label: e.label });
   }
   return rows;
 }
@@ -87,15 +90,15 @@ export function finishBreakdown(
   const rows: BreakdownRow[] = [];
   const inSpec = new Set<string>();
   let total = 0;
-  const push = (code: string, label: string) => {
+  const push = (code: string, label: string, retired?: boolean) => {
     const ids = tally.ids(code) ?? [];
-    rows.push({ code, label, count: ids.length, ids });
+    rows.push(retired ? { code, label, count: ids.length, ids, retired: true } : { code, label, count: ids.length, ids });
     total += ids.length;
   };
   for (const s of spec) {
     if (s.code === NR || inSpec.has(s.code)) continue;
     inSpec.add(s.code);
-    push(s.code, s.label);
+    push(s.code, s.label, s.retired);
   }
   for (const code of tally.codes()) {
     if (code === NR || inSpec.has(code)) continue;

@@ -58,10 +58,10 @@ export function resolveFigure(ctx: FigureContext, name: string): Figure {
 }
 
 /** Rows for a table anchor: a breakdown's rows or the data-quality rows. */
-export function tableRows(ctx: FigureContext, source: string): { label: string; count: number; code: string }[] {
+export function tableRows(ctx: FigureContext, source: string): { label: string; count: number; code: string; retired?: boolean }[] {
   if (source === 'quality') return ctx.quality;
   const [kind, key] = source.split(':');
   const bd = kind === 'breakdown' && Object.hasOwn(ctx.ret.breakdowns, key) ? ctx.ret.breakdowns[key] : undefined;
   if (!bd) throw new UnknownFigureError(`The mapping names a table that does not exist: "${source}"`);
-  return bd.rows.map((r) => ({ code: r.code, label: r.label, count: r.count }));
+  return bd.rows.map((r) => (r.retired ? { code: r.code, label: r.label, count: r.count, retired: true } : { code: r.code, label: r.label, count: r.count }));
 }

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { computeReturn, type AnnualReturn } from './counting.js';
 import { loadReturnInput } from './return-data.js';
 import { loadSettings } from '../admin/settings.js';
-import { fillWorkbook, loadMapping } from './workbook.js';
+import { fillWorkbook, loadMapping, planWorkbook, type WorkbookPlan } from './workbook.js';
 import type { FigureContext } from './figures.js';
 import { financialYear, financialYearOf, todayIso } from '../common/dates.js';
 import { qualityTableRows, runQuality } from '../quality/report.js';
@@ -44,6 +44,12 @@ export async function buildReturn(db: Knex, year: number): Promise<BuiltReturn> 
 export async function returnWorkbook(built: BuiltReturn, mappingFile = DEFAULT_MAPPING): Promise<Buffer> {
   const { mapping, templatePath } = await loadMapping(mappingFile);
   return fillWorkbook(templatePath, mapping, built.ctx);
+}
+
+/** Where the workbook would put every figure, with its warnings and what would stop it (the return page shows them). */
+export async function returnWorkbookPlan(built: BuiltReturn, mappingFile = DEFAULT_MAPPING): Promise<WorkbookPlan> {
+  const { mapping } = await loadMapping(mappingFile);
+  return planWorkbook(mapping, built.ctx);
 }
 
 /** Financial years offered on the return page: from the earliest referral to this year. */

@@ -7,7 +7,7 @@ import { hasErrors, str, type FormErrors } from '../common/forms.js';
 import { toCsv, toXlsx } from '../common/tabular-export.js';
 import { auditChanges, auditEvent } from '../audit/audit.js';
 import { loadSettings, saveSettings, SETTINGS } from '../admin/settings.js';
-import { availableYears, buildReturn, currentFinancialYear, returnWorkbook } from './return-service.js';
+import { availableYears, buildReturn, currentFinancialYear, returnWorkbook, returnWorkbookPlan } from './return-service.js';
 import { ReturnExportError } from './workbook.js';
 import type { Population } from './counting.js';
 import { childExtract, EXTRACT_COLUMNS } from './child-extract.js';
@@ -57,7 +57,10 @@ export function returnRoutes({ db }: Services): Router {
   router.get('/returns/:year', returns, async (req, res) => {
     const year = yearParam(req);
     const built = await buildReturn(db, year);
+    // what the workbook download would warn about or refuse (a mapping that cannot be read shows when downloading)
+    const plan = await returnWorkbookPlan(built).catch(() => null);
     res.render('returns/year', {
+      workbookWarnings: plan?.warnings ?? [], workbookProblems: plan?.problems ?? [],
       title: `Annual return ${built.ret.period.label}`, year, ret: built.ret, ctx: built.ctx, sections: SHEET_SECTIONS, summaryLines: SUMMARY_LINES,
       years: await availableYears(db), settings: built.ctx.settings,
     });

@@ -32,7 +32,7 @@ export interface QualityContext {
   /** 'YYYY-MM-DD' */
   today: string;
   /** the service setting cms_id_pattern, compiled; null accepts any format */
-  cmsIdPattern: RegExp | null;
+  cmsIdPattern: { test(id: string): boolean } | null;
   /** live (not merged) children by normalised CMS id, across the whole database; ids ascending */
   childIdsByCmsId: ReadonlyMap<string, readonly number[]>;
   /** child references for messages that name another record */
