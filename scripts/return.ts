@@ -4,7 +4,7 @@
 import fs from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { runMain, withDatabase } from './cli.js';
-import { buildReturn, returnWorkbook, DEFAULT_MAPPING } from '../server/annual-return/return-service.js';
+import { buildReturn, returnWorkbook, returnWorkbookPlan, DEFAULT_MAPPING } from '../server/annual-return/return-service.js';
 import { auditEvent } from '../server/audit/audit.js';
 
 runMain(async () => {
@@ -20,5 +20,7 @@ runMain(async () => {
     await auditEvent(db, null, 'export', 'annual-return', `year ${built.ret.period.label} (command line)`);
     const p = built.ret.populations;
     console.log(`Wrote ${values.out}: ${built.ret.period.label}, ${p.referred.fgcs} referrals, ${p.referred.children} children, ${p.tookPlace.fgcs} FGCs held (${Math.round(performance.now() - started)} ms)`);
+    // codes the template has no place for (counted in "Other", or with nothing counted): what to change in the mapping
+    for (const w of (await returnWorkbookPlan(built, values.mapping ?? DEFAULT_MAPPING)).warnings) console.warn(`Warning: ${w}`);
   });
 });
