@@ -1,8 +1,10 @@
 // What the import commands print: problems (which refuse the file), warnings and data-quality
-// findings (imported as they are, to be fixed in the app), every one of them.
+// findings (imported as they are, to be fixed in the app), every one of them (past MAX_PROBLEMS
+// problems checking stops).
 import { findingsPhrase, importReview } from '../server/interchange/review.js';
 import type { Problem } from '../server/interchange/validate.js';
 import type { ImportSummary } from '../server/interchange/apply.js';
+import { problemCountText } from '../server/interchange/problem-count.js';
 
 export function printSummary(s: ImportSummary, dryRun: boolean) {
   const verb = dryRun ? 'would be' : 'were';
@@ -15,8 +17,8 @@ export function printSummary(s: ImportSummary, dryRun: boolean) {
 
 export const problemLine = (p: Problem) => `row ${p.row || '-'}\t${p.column || '-'}\t${JSON.stringify(p.value)}\t${p.message}`;
 
-export function printProblems(problems: Problem[]) {
-  console.error(`${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing has been imported:`);
+export function printProblems(problems: Problem[], stoppedAt?: number) {
+  console.error(`${problemCountText(problems.length, stoppedAt)}; nothing has been imported:`);
   for (const p of problems) console.error(problemLine(p));
 }
 

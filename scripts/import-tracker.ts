@@ -80,7 +80,7 @@ async function main(): Promise<number> {
     if (result.ignored.length) console.log(`Columns not imported: ${result.ignored.join(', ')}`);
     for (const k of result.skipped) console.log(k.row ? `Skipped row ${k.row}: ${k.reason}: ${k.text}` : `Skipped ${k.reason}`);
     if (result.problems.length) {
-      printProblems(result.problems);
+      printProblems(result.problems, result.stoppedAt);
       return 1;
     }
     printReview(result.findings, result.warnings, dryRun || !result.applied);

@@ -24,7 +24,7 @@ async function main(): Promise<number> {
     const result = await importInterchange(db, content, { filename: path.basename(file), userId: null, dryRun });
     printSummary(result.summary, dryRun || !result.applied);
     if (result.problems.length) {
-      printProblems(result.problems);
+      printProblems(result.problems, result.stoppedAt);
       return 1;
     }
     printReview(result.findings, result.warnings, dryRun || !result.applied);

@@ -3,9 +3,9 @@ import ExcelJS from 'exceljs';
 import { parseFreeDate } from '../server/tracker-import/dates.js';
 import { columnsAt, detectHeader, headerForMapping } from '../server/tracker-import/header.js';
 import { headingMatches, knownHeading, mappingFits, mappingProblems, parseMapping, suggestColumns, type TrackerMapping } from '../server/tracker-import/mapping.js';
-import { parseRange, readMerges, readTracker } from '../server/tracker-import/read.js';
-import { excelSerialDate, readXlsxFast } from '../server/interchange/xlsx.js';
-import { generalXlsxRows } from '../server/interchange/read.js';
+import { parseRange, readTracker } from '../server/tracker-import/read.js';
+import { excelSerialDate, readXlsxAll } from '../server/uploads/xlsx.js';
+import { exceljsRows } from './support/exceljs-sheet.js';
 import { toInterchange, valuesToMap } from '../server/tracker-import/transform.js';
 import { splitPlan } from '../server/interchange/parts.js';
 import { toUtf8 } from '../server/tracker-import/index.js';
@@ -75,7 +75,7 @@ describe('reading a messy workbook', () => {
     expect(sheet.rows[5][15]).toBe('45296'); // a serial number without a date format
   });
 
-  it('the lean xlsx reader reads every kind of cell as the general reader does', async () => {
+  it('the streaming xlsx reader reads every kind of cell as ExcelJS does', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('First');
     ws.addRow(['a & b <c>', { richText: [{ text: 'Rich ' }, { font: { bold: true }, text: 'text' }] }, true, false, { formula: '1+1', result: 2 },
@@ -89,22 +89,21 @@ describe('reading a messy workbook', () => {
     wb.addWorksheet('Second').addRow(['not read']);
     const buf = Buffer.from(await wb.xlsx.writeBuffer());
     const general: string[][] = [];
-    for await (const { row, cells } of generalXlsxRows(buf)) {
+    for await (const { row, cells } of exceljsRows(buf)) {
       while (general.length < row - 1) general.push([]);
       general.push(cells);
     }
-    const fast = (await readXlsxFast(buf))!;
+    const fast = await readXlsxAll(buf);
     expect(fast.rows).toEqual(general);
     expect(fast.rows[1].slice(0, 3)).toEqual(['2024-03-03', '2024-03-03', '#N/A']);
     expect(fast.merges).toEqual([parseRange('A5:B6')]);
-    expect(await readMerges(buf)).toEqual(fast.merges); // as the general reader's fallback finds them
     const messy = await buildMessyTracker();
     const all: string[][] = [];
-    for await (const { row, cells } of generalXlsxRows(messy)) {
+    for await (const { row, cells } of exceljsRows(messy)) {
       while (all.length < row - 1) all.push([]);
       all.push(cells);
     }
-    expect((await readXlsxFast(messy))!.rows).toEqual(all);
+    expect((await readXlsxAll(messy)).rows).toEqual(all);
   });
 
   it('reads a Windows-1252 CSV (Excel’s "CSV (Comma delimited)")', async () => {

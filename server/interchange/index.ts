@@ -5,7 +5,7 @@ import { pacer } from '../common/next-turn.js';
 import type { ImportSummary } from './apply.js';
 import { applyInParts } from './parts.js';
 import { InterchangeReadError, readHeaderAndRows } from './read.js';
-import { interchangeChecker, type InterchangeChecker, type InterchangePlan, type Problem } from './validate.js';
+import { interchangeChecker, MAX_PROBLEMS, type InterchangeChecker, type InterchangePlan, type Problem } from './validate.js';
 import type { ImportFinding } from './findings.js';
 
 export type { ImportCounts, ImportSummary } from './apply.js';
@@ -20,6 +20,8 @@ export interface ImportOptions {
   userId: number | null;
   /** work out and report, write nothing */
   dryRun?: boolean;
+  /** stops the work (UploadAbandoned) when it aborts: the client has gone */
+  signal?: AbortSignal;
 }
 
 export interface ImportOutcome {
@@ -32,6 +34,8 @@ export interface ImportOutcome {
   findings: ImportFinding[];
   /** whether anything was written */
   applied: boolean;
+  /** the last row checked, when checking stopped there with MAX_PROBLEMS problems found */
+  stoppedAt?: number;
 }
 
 const emptySummary = (): ImportSummary => ({
@@ -45,17 +49,24 @@ const emptySummary = (): ImportSummary => ({
  * Reads and checks the file a row at a time (its rows are not all held at once), letting
  * other requests in every few milliseconds.
  */
-async function checkFile(content: Buffer | string, filename: string, codes: CodeLists): Promise<InterchangePlan> {
+async function checkFile(content: Buffer | string, filename: string, codes: CodeLists, signal?: AbortSignal): Promise<InterchangePlan> {
   let checker: InterchangeChecker | null = null;
   const pace = pacer();
-  for await (const r of readHeaderAndRows(content, filename)) {
+  let stoppedAt: number | undefined;
+  for await (const r of readHeaderAndRows(content, filename, { signal })) {
     if ('header' in r) checker = interchangeChecker(r.header, codes);
     else {
       checker!.add(r.cells, r.row);
+      if (checker!.problemCount() >= MAX_PROBLEMS) {
+        stoppedAt = r.row;
+        break;
+      }
       if (pace.due()) await pace.pause();
     }
   }
-  return checker!.finishInTurns(pace);
+  const plan = await checker!.finishInTurns(pace);
+  if (stoppedAt) plan.stoppedAt = stoppedAt;
+  return plan;
 }
 
 /**
@@ -66,12 +77,13 @@ async function checkFile(content: Buffer | string, filename: string, codes: Code
 export async function importInterchange(db: Knex, content: Buffer | string, opts: ImportOptions): Promise<ImportOutcome> {
   let plan: InterchangePlan;
   try {
-    plan = await checkFile(content, opts.filename ?? '', await loadCodeLists(db));
+    plan = await checkFile(content, opts.filename ?? '', await loadCodeLists(db), opts.signal);
   } catch (e) {
     if (!(e instanceof InterchangeReadError)) throw e;
     return { summary: emptySummary(), problems: [{ row: e.row ?? 0, column: '', value: '', message: e.message }], warnings: [], findings: [], applied: false };
   }
+  if (plan.stoppedAt) return { summary: emptySummary(), problems: plan.problems, warnings: plan.warnings, findings: [], applied: false, stoppedAt: plan.stoppedAt };
   // Written (or checked against the database) in parts of whole families, in one transaction.
-  const result = await applyInParts(db, plan, { userId: opts.userId, dryRun: !!opts.dryRun, filename: opts.filename });
+  const result = await applyInParts(db, plan, { userId: opts.userId, dryRun: !!opts.dryRun, filename: opts.filename, signal: opts.signal });
   return { summary: result.summary, problems: result.problems, warnings: result.warnings, findings: result.findings, applied: result.applied };
 }

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { auditEvent } from '../audit/audit.js';
 import { longWriteTransaction } from '../../db/connection.js';
 import { nextTurn } from '../common/next-turn.js';
+import { throwIfAbandoned } from '../uploads/limits.js';
 import { applyPlan, describeImport, type ApplyResult, type ImportSummary } from './apply.js';
 import type { InterchangePlan, Problem } from './validate.js';
 import { findingScope, type ImportFinding } from './findings.js';
@@ -84,6 +85,8 @@ export interface PartsOptions {
   /** named in the import's audit event */
   filename?: string;
   partRows?: number;
+  /** stops the work (UploadAbandoned) when it aborts: the client has gone */
+  signal?: AbortSignal;
 }
 
 /**
@@ -122,6 +125,7 @@ export async function applyInParts(db: Knex, plan: InterchangePlan, opts: PartsO
       if (r.applied) applied = true;
       // Other requests come in between parts, reading (on SQLite, saves wait for the import: see longWriteTransaction).
       await nextTurn();
+      throwIfAbandoned(opts.signal); // the client has gone: nothing written stays (the transaction rolls back)
     }
     return failed;
   };

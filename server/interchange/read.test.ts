@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { cellText, InterchangeReadError, readInterchange } from './read.js';
+import { InterchangeReadError, readInterchange } from './read.js';
+import { cellText } from '../../test/support/exceljs-sheet.js';
 import { neutralise } from './export.js';
 
 describe('reading CSV', () => {

@@ -7,6 +7,8 @@ import { todayIso } from '../common/dates.js';
 import { idParam } from '../cases/http.js';
 import { importInterchange, writeCsv, writeXlsx, type ImportOutcome } from './index.js';
 import { importReview } from './review.js';
+import { problemCountText } from './problem-count.js';
+import { clientGone } from '../uploads/abandon.js';
 
 // The data lead's interchange pages: upload → dry-run preview → confirm (applies), and the
 // full child-level export. Permission 'returns' (data leads only).
@@ -32,12 +34,12 @@ export function interchangeRoutes(services: Services): Router {
     const { summary, problems } = o.result;
     const n = problems.length;
     const errors = n
-      ? { problems: `The file has ${n.toLocaleString('en-GB')} problem${n === 1 ? '' : 's'}. Nothing has been imported. Correct the file and upload it again` }
+      ? { problems: `${problemCountText(n, o.result.stoppedAt)}. Nothing has been imported. Correct the file and upload it again` }
       : {};
     res.status(status).render('interchange/preview', {
       title: n ? 'The file cannot be imported' : 'Check the import',
       errors, filename: o.filename, uploadId: o.uploadId, summary,
-      problems: problems.slice(0, PROBLEMS_SHOWN), problemCount: n, shown: Math.min(n, PROBLEMS_SHOWN),
+      problems: problems.slice(0, PROBLEMS_SHOWN), problemCount: n, shown: Math.min(n, PROBLEMS_SHOWN), stoppedAt: o.result.stoppedAt,
       review: importReview(o.result.findings, o.result.warnings),
       hasChanges: (['families', 'children', 'referrals'] as const).some((k) => summary[k].create + summary[k].update > 0),
       backLink: UPLOAD_PATH,
@@ -53,7 +55,7 @@ export function interchangeRoutes(services: Services): Router {
     if (!file || !file.size) return renderUpload(res, 400, { file: file ? 'The selected file is empty' : 'Select a CSV or Excel file' });
     const filename = file.originalname.slice(0, 255);
     if (!/\.(csv|xlsx|txt)$/i.test(filename)) return renderUpload(res, 400, { file: 'The selected file must be a CSV or an Excel workbook (.xlsx)' });
-    const result = await importInterchange(db, file.buffer, { filename, userId: req.user!.id, dryRun: true });
+    const result = await importInterchange(db, file.buffer, { filename, userId: req.user!.id, dryRun: true, signal: clientGone(req, res) });
     if (result.problems.length) return renderPreview(res, 400, { filename, result });
     const at = new Date();
     await db('import_uploads').where('created_at', '<', new Date(at.getTime() - KEEP_UPLOADS_MS).toISOString()).orWhere({ user_id: req.user!.id }).delete();
@@ -72,7 +74,7 @@ export function interchangeRoutes(services: Services): Router {
       });
     }
     const content = Buffer.isBuffer(stored.content) ? stored.content : Buffer.from(stored.content);
-    const result = await importInterchange(db, content, { filename: stored.filename, userId: req.user!.id, dryRun: false });
+    const result = await importInterchange(db, content, { filename: stored.filename, userId: req.user!.id, dryRun: false, signal: clientGone(req, res) });
     await db('import_uploads').where({ id }).delete();
     if (result.problems.length) return renderPreview(res, 409, { filename: stored.filename, result });
     res.render('interchange/done', {

@@ -76,7 +76,12 @@ export interface InterchangePlan {
   problems: Problem[];
   /** stored as the file says, but worth knowing: a child's details that disagree between rows */
   warnings: Problem[];
+  /** the last row checked, when checking stopped there with MAX_PROBLEMS problems found */
+  stoppedAt?: number;
 }
+
+/** Past this many problems checking stops: a file of bad rows is not read to its end to list them all. */
+export const MAX_PROBLEMS = 1000;
 
 /** A spreadsheet-safety apostrophe put in by our export comes off again (server/common/spreadsheet.ts). */
 export { unescapeCell };
@@ -284,6 +289,8 @@ export function validateInterchange(table: InterchangeTable, codes: CodeLists): 
 export interface InterchangeChecker {
   /** one data row (`row` as the user sees it: the first data row is 2); rows come in order */
   add(cells: string[], row: number): void;
+  /** how many problems have been found so far */
+  problemCount(): number;
   /** every problem, and (when there are none) what the rows describe */
   finish(): InterchangePlan;
   /** finish, letting other requests in now and then (a large file's referrals take a while) */
@@ -512,7 +519,7 @@ export function interchangeChecker(header: string[], codes: CodeLists): Intercha
     }
   }
 
-  return { add, finish, finishInTurns };
+  return { add, finish, finishInTurns, problemCount: () => problems.length };
 }
 
 const columnIndex = (c: string) => {

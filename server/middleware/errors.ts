@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger.js';
+import { UploadAbandoned } from '../uploads/limits.js';
 
 export class HttpError extends Error {
   constructor(public status: number, message: string) {
@@ -28,6 +29,10 @@ export function setUpErrorHandler(logger: Logger) {
           res.type('text/plain').send('Sorry, there is a problem with the service.');
         } else res.send(html);
       })) as any;
+    if (err instanceof UploadAbandoned) {
+      logger.info({ path: req.path }, 'upload abandoned by its client: work on it stopped');
+      return res.destroy();
+    }
     const status = err.status ?? err.statusCode ?? 500;
     if (err.code === 'EBADCSRFTOKEN') {
       return res.status(403).render('errors/problem', {

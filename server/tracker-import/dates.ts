@@ -1,5 +1,5 @@
 import { isRealDate, toIso } from '../common/dates.js';
-import { excelSerialDate } from '../interchange/xlsx.js';
+import { excelSerialDate } from '../uploads/xlsx.js';
 
 // Dates as people type them into tracker spreadsheets, read the British way (day before
 // month): "3rd March 2024", "Sunday 3 March 2024", "03/03/24", "3.3.2024", "2024-03-03",

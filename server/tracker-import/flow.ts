@@ -53,8 +53,8 @@ export interface Received {
  * that fits its headings), else find the headings and suggest a mapping. Says which page
  * comes next: straight to the check when a saved mapping covers everything.
  */
-export async function receiveUpload(db: Knex, userId: number, filename: string, content: Buffer, mappingId: number | null): Promise<Received> {
-  const sheet = await readTrackerFile(content, filename);
+export async function receiveUpload(db: Knex, userId: number, filename: string, content: Buffer, mappingId: number | null, signal?: AbortSignal): Promise<Received> {
+  const sheet = await readTrackerFile(content, filename, undefined, signal);
   if ('error' in sheet) return { error: sheet.error.message };
   if (!sheet.rows.some((r) => r.some((c) => c && c.trim()))) return { error: 'The selected file is empty' };
   const id = await createImport(db, userId, filename, content);

@@ -5,7 +5,7 @@ import type { ImportSummary } from '../interchange/apply.js';
 import { COLUMN_BY_NAME, COLUMN_NAMES } from '../interchange/columns.js';
 import { InterchangeReadError } from '../interchange/read.js';
 import type { Problem } from '../interchange/validate.js';
-import { detectHeader, headerAt, headerForMapping, headingKey, type TrackerHeader } from './header.js';
+import { detectHeader, headerAt, headerForMapping, headingKey, type TrackerColumn, type TrackerHeader } from './header.js';
 import { knownHeading, mappingProblems, parseMapping, type TrackerMapping } from './mapping.js';
 import { readTracker, type TrackerSheet } from './read.js';
 import { getMapping, touchMapping } from './store.js';
@@ -68,6 +68,8 @@ export interface TrackerImportOutcome {
   skipped: SkippedRow[];
   /** tracker columns not imported */
   ignored: string[];
+  /** the last row checked, when checking stopped there with MAX_PROBLEMS problems found */
+  stoppedAt?: number;
 }
 
 const emptySummary = (rows = 0): ImportSummary => ({
@@ -78,9 +80,9 @@ const emptySummary = (rows = 0): ImportSummary => ({
 });
 
 /** Reads a tracker, turning an unreadable file into the error it is. */
-export async function readTrackerFile(content: Buffer, filename = '', onRows?: (rowsRead: number) => void | Promise<void>): Promise<TrackerSheet | { error: Problem }> {
+export async function readTrackerFile(content: Buffer, filename = '', onRows?: (rowsRead: number) => void | Promise<void>, signal?: AbortSignal): Promise<TrackerSheet | { error: Problem }> {
   try {
-    return await readTracker(toUtf8(content, filename), filename, onRows && ((p) => onRows(p.rowsRead)));
+    return await readTracker(toUtf8(content, filename), filename, onRows && ((p) => onRows(p.rowsRead)), { signal });
   } catch (e) {
     if (!(e instanceof InterchangeReadError)) throw e;
     return { error: { row: e.row ?? 0, column: '', value: '', message: e.message } };
@@ -117,6 +119,42 @@ function renamer(sources: Map<string, { name: string }[]>) {
   const names = COLUMN_NAMES.filter((c) => sources.has(c)).sort((a, b) => b.length - a.length);
   const re = names.length ? new RegExp(`\\b(${names.join('|')})\\b`, 'g') : null;
   return (message: string) => (re ? message.replace(re, (c) => sources.get(c)!.map((s) => `"${s.name}"`).join(' / ')) : message);
+}
+
+/**
+ * An interchange check's problem, warning or finding in the tracker's terms: its column as the
+ * tracker headings that feed it, its value as the tracker cell (when `cells` are at hand).
+ */
+function inTrackerTerms(sources: Map<string, TrackerColumn[]>, cells: string[][] | null) {
+  const rename = renamer(sources);
+  return <P extends Problem>(p: P): P & TrackerProblem => {
+    const from = sources.get(p.column);
+    const single = from?.length === 1 ? from[0] : null;
+    const raw = single && p.row > 0 && cells ? (cells[p.row - 1]?.[single.index] ?? '').trim() : null;
+    return Object.assign({}, p, {
+      column: from ? from.map((f) => f.name).join(' / ') : p.column,
+      value: raw ?? p.value,
+      message: rename(p.message),
+      ...(COLUMN_BY_NAME.has(p.column) ? { field: p.column } : {}),
+    });
+  };
+}
+
+/** The conversions' problems and the interchange checks' (in the tracker's terms), one per cell. */
+function allProblems(t: { problems: TrackerProblem[]; sources: Map<string, TrackerColumn[]> }, checks: Problem[], trackerTerms: (p: Problem) => TrackerProblem): TrackerProblem[] {
+  const seen = new Set(t.problems.map((p) => `${p.row}|${p.field}`));
+  const problems: TrackerProblem[] = [...t.problems];
+  for (const p of checks) {
+    if (t.sources.get(p.column) && seen.has(`${p.row}|${p.column}`)) continue;
+    problems.push(trackerTerms(p));
+  }
+  return problems;
+}
+
+/** Problems in the tracker's order: by row, then by the column's place in the tracker. */
+function sortProblems(problems: TrackerProblem[], header: TrackerHeader): TrackerProblem[] {
+  const order = new Map(header.columns.map((c, i) => [c.name, i]));
+  return problems.sort((a, b) => a.row - b.row || (order.get(a.column.split(' / ')[0]) ?? 1e6) - (order.get(b.column.split(' / ')[0]) ?? 1e6));
 }
 
 /**
@@ -167,6 +205,11 @@ export async function importTracker(db: Knex, content: Buffer, opts: TrackerImpo
   const plan = t.plan;
   await report({ rowsChecked: rowsTotal });
 
+  if (t.stoppedAt) {
+    // Checking stopped at MAX_PROBLEMS: nothing will be imported, and the database need not be asked.
+    const problems = sortProblems(allProblems(t, plan.problems, inTrackerTerms(t.sources, sheet.rows)), header);
+    return { ...fail(problems, header), stoppedAt: t.stoppedAt, skipped: t.skipped, ignored: t.ignored.map((c) => c.name) };
+  }
   const dryRun = !!opts.dryRun || t.problems.length > 0 || plan.problems.length > 0;
   const label = `${opts.filename ?? 'tracker'} (tracker${mappingName ? `, mapping "${mappingName}"` : ''})`;
   // Only the problems need the sheet's cells again: without any, let the rows go before writing.
@@ -178,32 +221,14 @@ export async function importTracker(db: Knex, content: Buffer, opts: TrackerImpo
 
   // The interchange checks' problems, warnings and findings in the tracker's terms (its rows
   // are the interchange rows: see checkTracker); one problem per cell.
-  const rename = renamer(t.sources);
-  const inTrackerTerms = <P extends Problem>(p: P): P & TrackerProblem => {
-    const from = t.sources.get(p.column);
-    const single = from?.length === 1 ? from[0] : null;
-    const raw = single && p.row > 0 && cells ? (cells[p.row - 1]?.[single.index] ?? '').trim() : null;
-    return Object.assign({}, p, {
-      column: from ? from.map((f) => f.name).join(' / ') : p.column,
-      value: raw ?? p.value,
-      message: rename(p.message),
-      ...(COLUMN_BY_NAME.has(p.column) ? { field: p.column } : {}),
-    });
-  };
-  const seen = new Set(t.problems.map((p) => `${p.row}|${p.field}`));
-  const problems: TrackerProblem[] = [...t.problems];
-  for (const p of result.problems) {
-    if (t.sources.get(p.column) && seen.has(`${p.row}|${p.column}`)) continue;
-    problems.push(inTrackerTerms(p));
-  }
-  const order = new Map(header.columns.map((c, i) => [c.name, i]));
-  problems.sort((a, b) => a.row - b.row || (order.get(a.column.split(' / ')[0]) ?? 1e6) - (order.get(b.column.split(' / ')[0]) ?? 1e6));
+  const trackerTerms = inTrackerTerms(t.sources, cells);
+  const problems = sortProblems(allProblems(t, result.problems, trackerTerms), header);
   await report({ phase: 'done' });
   return {
     summary: { ...result.summary, rows: t.dataRows },
     problems,
-    warnings: result.warnings.map(inTrackerTerms),
-    findings: result.findings.map(inTrackerTerms),
+    warnings: result.warnings.map(trackerTerms),
+    findings: result.findings.map(trackerTerms),
     applied: result.applied && !problems.length,
     header,
     skipped: t.skipped,

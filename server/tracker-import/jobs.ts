@@ -89,6 +89,7 @@ async function runJob({ db, logger, upload, dryRun, sheet }: JobOptions): Promis
         summary: outcome.summary,
         problems: outcome.problems.slice(0, PROBLEMS_KEPT),
         problemCount: outcome.problems.length,
+        stoppedAt: outcome.stoppedAt,
         // bounded: counts by rule and the first rows of each
         review: importReview(outcome.findings, outcome.warnings),
         skipped: outcome.skipped,

@@ -5,6 +5,8 @@ import { notFound } from '../middleware/errors.js';
 import { str } from '../common/forms.js';
 import { uploadErrorOf, uploadParser } from '../common/upload.js';
 import { idParam } from '../cases/http.js';
+import { problemCountText } from '../interchange/problem-count.js';
+import { clientGone } from '../uploads/abandon.js';
 import { COLUMN_BY_NAME, COLUMNS } from '../interchange/columns.js';
 import { UPLOAD_LIMIT_BYTES } from '../interchange/routes.js';
 import { columnLetter, HEADER_SCAN_ROWS } from './header.js';
@@ -86,7 +88,7 @@ export function trackerImportRoutes(services: Services): Router {
     if (!file || !file.size) return renderUpload(res, 400, { file: file ? 'The selected file is empty' : 'Select a CSV or Excel file' }, values);
     const filename = file.originalname.slice(0, 255);
     if (!/\.(csv|xlsx|txt)$/i.test(filename)) return renderUpload(res, 400, { file: 'The selected file must be a CSV or an Excel workbook (.xlsx)' }, values);
-    const r = await receiveUpload(db, req.user!.id, filename, file.buffer, mappingId);
+    const r = await receiveUpload(db, req.user!.id, filename, file.buffer, mappingId, clientGone(req, res));
     if (!r.id) return renderUpload(res, 400, { file: r.error ?? 'The selected file could not be read' }, values);
     if (r.error) (req.session as any).trackerNotice = r.error;
     const u = (await getImport(db, r.id, req.user!.id))!;
@@ -219,7 +221,7 @@ export function trackerImportRoutes(services: Services): Router {
     const r = u.result;
     const n = r?.problemCount ?? 0;
     const errors = u.status === 'checked' && n
-      ? { problems: `The file has ${n.toLocaleString('en-GB')} problem${n === 1 ? '' : 's'}. Nothing has been imported. Correct the file or the mapping and check it again` }
+      ? { problems: `${problemCountText(n, r?.stoppedAt)}. Nothing has been imported. Correct the file or the mapping and check it again` }
       : {};
     const hasChanges = !!r && (['families', 'children', 'referrals'] as const).some((k) => r.summary[k].create + r.summary[k].update > 0);
     if (u.status === 'applied') forgetSheet(u.id);

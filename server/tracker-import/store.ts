@@ -96,6 +96,8 @@ export interface StoredResult {
   summary: import('../interchange/apply.js').ImportSummary;
   problems: import('./transform.js').TrackerProblem[];
   problemCount: number;
+  /** the last row checked, when checking stopped there with MAX_PROBLEMS problems found */
+  stoppedAt?: number;
   /** warnings and data-quality findings, by rule (absent from results stored before they were kept) */
   review?: import('../interchange/review.js').ImportReview<import('./transform.js').TrackerProblem & { rule: string }, import('./transform.js').TrackerProblem>;
   skipped: import('./transform.js').SkippedRow[];

@@ -1,7 +1,7 @@
 import type { CodeLists } from '../codes/code-lists.js';
 import { COLUMN_BY_NAME, COLUMN_NAMES, type ColumnSpec } from '../interchange/columns.js';
 import type { InterchangeTable } from '../interchange/read.js';
-import { interchangeChecker, type InterchangeChecker, type InterchangePlan, type Problem } from '../interchange/validate.js';
+import { interchangeChecker, MAX_PROBLEMS, type InterchangeChecker, type InterchangePlan, type Problem } from '../interchange/validate.js';
 import { parseFreeDate } from './dates.js';
 import type { TrackerColumn, TrackerHeader } from './header.js';
 import {
@@ -49,6 +49,8 @@ export interface TransformResult {
   sources: Map<string, TrackerColumn[]>;
   /** tracker columns not imported */
   ignored: TrackerColumn[];
+  /** the last row checked, when checking stopped there with MAX_PROBLEMS problems found */
+  stoppedAt?: number;
 }
 
 const REFERENCE_COLUMNS = ['referral_ref', 'family_ref', 'child_ref'];
@@ -171,7 +173,7 @@ export async function checkTracker(
     const c = interchangeChecker(targets, codes);
     checker = c;
     return (cells, row) => cells && c.add(cells, row);
-  });
+  }, () => checker?.problemCount() ?? 0);
   return { ...rest, plan: await checker!.finishInTurns() };
 }
 
@@ -185,6 +187,8 @@ async function convertRows(
   codes: CodeLists,
   onRows: ((rowsChecked: number) => void | Promise<void>) | undefined,
   start: (targets: string[]) => RowSink,
+  /** problems found beyond these conversions (the checks the rows go on to) */
+  foundBeyond: () => number = () => 0,
 ): Promise<Omit<TransformResult, 'table'>> {
   const sources = sourcesOf(mapping, header.columns);
   // A date-of-birth column may say a child is unborn and when they are due: the expected date goes to its own column.
@@ -232,6 +236,7 @@ async function convertRows(
     if (skipped.length < SKIPPED_KEPT) skipped.push({ row, text: rowText(cells), reason });
   };
   const pace = pacer();
+  let stoppedAt: number | undefined;
   for (let r = header.row + 1; r <= rows.length; r++) {
     const cells = rows[r - 1] ?? [];
     if ((r - header.row) % PROGRESS_EVERY === 0) await onRows?.(r - header.row);
@@ -275,12 +280,16 @@ async function convertRows(
     // an unborn mark in the date of birth: the expected date, unless the tracker's own column gives one
     if (expected && expectedAt >= 0 && !out[expectedAt]) out[expectedAt] = expected;
     emit(out, r);
+    if (problems.length + foundBeyond() >= MAX_PROBLEMS) {
+      stoppedAt = r;
+      break;
+    }
   }
   await onRows?.(rows.length - header.row);
   if (skippedCount > skipped.length) {
     skipped.push({ row: 0, text: '', reason: `and ${(skippedCount - skipped.length).toLocaleString('en-GB')} more rows skipped` });
   }
-  return { problems, skipped, dataRows, sources, ignored };
+  return { problems, skipped, dataRows, sources, ignored, ...(stoppedAt ? { stoppedAt } : {}) };
 }
 
 export interface UnmappedValue {
