@@ -11,6 +11,7 @@ import * as m009 from './009_children_cms_key_covering_index.js';
 import * as m010 from './010_change_markers.js';
 import * as m011 from './011_case_changes.js';
 import * as m012 from './012_account_security.js';
+import * as m013 from './013_tracker_import_runner.js';
 
 // Migrations are listed here (not discovered on disk) so they run the same under tsx,
 // vitest and any bundler. Append new ones; never edit one that has shipped.
@@ -27,6 +28,7 @@ const migrations: Record<string, Knex.Migration> = {
   '010_change_markers': m010,
   '011_case_changes': m011,
   '012_account_security': m012,
+  '013_tracker_import_runner': m013,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {
