@@ -12,10 +12,10 @@ import knexFactory, { type Knex } from 'knex';
 import { hashPassword } from '../server/auth/passwords.js';
 import { migrateLatest } from '../db/connection.js';
 
-const PASSWORD = 'benchmark password only';
+export const PASSWORD = 'benchmark password only';
 const FILE = '.bench/import-50k.csv';
 
-async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
+export async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', SECURE_COOKIES: 'false', LOG_LEVEL: 'info', SESSION_SECRET: 'benchmark-session-secret-of-enough-length' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,7 +39,7 @@ async function startServer(env: Record<string, string>): Promise<{ child: ChildP
 }
 
 /** A cookie-keeping client. */
-class Client {
+export class Client {
   cookie = '';
   constructor(private base: string) {}
   async request(path: string, init: RequestInit = {}): Promise<Response> {
@@ -70,7 +70,7 @@ function newFamily(csrf: string): Record<string, string> {
 }
 
 /** CPU time (ms) a process has used so far. */
-function cpuMs(pid: number): number {
+export function cpuMs(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
@@ -81,7 +81,7 @@ const SQLITE_FILE = '.bench/import-others.sqlite';
 const PG_DB = 'fgc_bench_import_others';
 
 /** Drops the scratch database: the SQLite file, or the PostgreSQL database. */
-async function dropTarget(env: Record<string, string>) {
+export async function dropTarget(env: Record<string, string>) {
   if (!env.DATABASE_URL) {
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(SQLITE_FILE + suffix, { force: true });
     return;
@@ -95,7 +95,7 @@ async function dropTarget(env: Record<string, string>) {
 }
 
 /** A fresh empty database: a SQLite file beside the benchmark's, or a new PostgreSQL database on its server. */
-async function freshTarget(env: Record<string, string>): Promise<{ env: Record<string, string>; db: Knex }> {
+export async function freshTarget(env: Record<string, string>): Promise<{ env: Record<string, string>; db: Knex }> {
   await dropTarget(env);
   if (!env.DATABASE_URL) {
     return { env: { DATABASE_FILE: SQLITE_FILE }, db: knexFactory({ client: 'better-sqlite3', connection: { filename: SQLITE_FILE }, useNullAsDefault: true }) };

@@ -1,4 +1,4 @@
-// npm run bench [-- --only return,quality,insight,import,tracker,load] [--no-pg] [--no-sqlite] [--referrals 100000]
+// npm run bench [-- --only return,quality,insight,import,tracker,hostile,load] [--no-pg] [--no-sqlite] [--referrals 100000]
 // Builds (or reuses) the national-scale database — 100,000 referrals, about 200,000
 // children — on SQLite and on PostgreSQL, then measures each target and prints figures.
 // Not part of CI: it takes minutes.
@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import knexFactory from 'knex';
 import { benchLoad } from './bench-load.js';
 import { benchImportOthers } from './bench-import-others.js';
+import { benchHostile } from './bench-hostile.js';
 
 const { values } = parseArgs({
   options: {
@@ -137,6 +138,7 @@ async function benchTarget(target: Target) {
       console.log(`  import of a 50,000-row messy tracker (${format}) into an empty database: ${fmt(await task(target, 'tracker', ['--format', format]))}`);
     }
   }
+  if (wanted('hostile')) console.log(await benchHostile(target));
   if (wanted('load')) await benchLoad(await scratchCopy(target));
 }
 

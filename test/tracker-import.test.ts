@@ -412,6 +412,41 @@ describe('the web pages', () => {
     expect(stalled.text).toContain('Check the file again');
   });
 
+  it('headings and values named __proto__, toString and constructor are ordinary columns and values', async () => {
+    const csv = Buffer.from(
+      'Family ID,Child ID,Referral date,__proto__,toString,constructor,Consent\n'
+      + 'PF1,PC1,01/04/2024,PR1,note,x,__proto__\n'
+      + 'PF2,PC2,02/04/2024,PR2,note,y,toString\n',
+    );
+    const up = await uploadFile(lead, csv, 'proto.csv');
+    expect(up.status).toBe(303);
+    expect(up.headers.location).toMatch(/\/columns$/);
+    const cols = await lead.get(up.headers.location);
+    expect(cols.status).toBe(200);
+    const saved = await postForm(lead, up.headers.location, {
+      'col-0': 'family_ref', 'col-1': 'child_ref', 'col-2': 'referral_date', 'col-3': 'referral_ref', 'col-4': '', 'col-5': '', 'col-6': 'consent_decision',
+    });
+    expect(saved.status).toBe(303);
+    const uploadId = id(up.headers.location);
+    const mapping = JSON.parse((await db('tracker_imports').where({ id: uploadId }).first()).mapping);
+    expect(Object.getPrototypeOf(mapping.columns)).toBe(Object.prototype);
+    expect(Object.hasOwn(mapping.columns, '__proto__')).toBe(true);
+    expect(mapping.columns.__proto__).toBe('referral_ref');
+    expect(mapping.columns.toString).toBeNull();
+    // the values page asks about "__proto__" and "toString" as consent decisions, and keeps the answers
+    expect(saved.headers.location).toMatch(/\/values$/);
+    const values = await lead.get(saved.headers.location);
+    expect(values.status).toBe(200);
+    const field = new Map([...values.text.matchAll(/<label for="(v-consent_decision-\d+)">([^<]*)<\/label>/g)].map((m) => [m[2], m[1]] as const));
+    expect([...field.keys()].sort()).toEqual(['__proto__', 'toString']);
+    const answered = await postForm(lead, saved.headers.location, { name: '', [field.get('__proto__')!]: 'GIVEN', [field.get('toString')!]: 'DECLINED' });
+    expect(answered.status).toBe(303);
+    const after = JSON.parse((await db('tracker_imports').where({ id: uploadId }).first()).mapping);
+    expect(Object.hasOwn(after.values.consent_decision, '__proto__')).toBe(true);
+    expect(after.values.consent_decision.__proto__).toBe('GIVEN');
+    expect(after.values.consent_decision.tostring ?? after.values.consent_decision.toString).toBe('DECLINED');
+  });
+
   it('refuses an upload without a CSRF token', async () => {
     expect((await lead.post('/imports/tracker').attach('file', messy, 'messy.xlsx')).status).toBe(403);
   });

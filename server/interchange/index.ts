@@ -36,6 +36,8 @@ export interface ImportOutcome {
   applied: boolean;
   /** the last row checked, when checking stopped there with MAX_PROBLEMS problems found */
   stoppedAt?: number;
+  /** the file could not be read at all (damaged, not a spreadsheet, beyond a limit): why, for the user */
+  unreadable?: string;
 }
 
 const emptySummary = (): ImportSummary => ({
@@ -80,7 +82,7 @@ export async function importInterchange(db: Knex, content: Buffer | string, opts
     plan = await checkFile(content, opts.filename ?? '', await loadCodeLists(db), opts.signal);
   } catch (e) {
     if (!(e instanceof InterchangeReadError)) throw e;
-    return { summary: emptySummary(), problems: [{ row: e.row ?? 0, column: '', value: '', message: e.message }], warnings: [], findings: [], applied: false };
+    return { summary: emptySummary(), problems: [{ row: e.row ?? 0, column: '', value: '', message: e.message }], warnings: [], findings: [], applied: false, unreadable: e.message };
   }
   if (plan.stoppedAt) return { summary: emptySummary(), problems: plan.problems, warnings: plan.warnings, findings: [], applied: false, stoppedAt: plan.stoppedAt };
   // Written (or checked against the database) in parts of whole families, in one transaction.

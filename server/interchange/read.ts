@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer';
-import { Readable } from 'node:stream';
+import { once } from 'node:events';
+import { pacer } from '../common/next-turn.js';
 import { parse } from 'csv-parse';
 import { beyond, limitsOf, rowCounter, throwIfAbandoned, UnreadableFile, UnreadableFile as InterchangeReadError, UploadAbandoned, type ReadOptions } from '../uploads/limits.js';
 import { readXlsxSheet } from '../uploads/xlsx.js';
@@ -69,11 +70,18 @@ export async function readInterchange(input: Buffer | string, filename = '', o: 
   return { header, rows };
 }
 
-/** Bytes of a CSV file given to the parser at a time: a few hundred rows. */
-const CSV_SLICE_BYTES = 64 * 1024;
+/** Bytes of a CSV file given to the parser at a time: a few dozen rows, or part of one very wide row. */
+const CSV_SLICE_BYTES = 16 * 1024;
 
-function* slices(content: Buffer, size: number): Generator<Buffer> {
-  for (let i = 0; i < content.length; i += size) yield content.subarray(i, i + size);
+/** Gives the parser the file a slice at a time (views, not copies), letting other requests in between. */
+async function feed(parser: ReturnType<typeof parse>, content: Buffer, signal?: AbortSignal): Promise<void> {
+  const pace = pacer();
+  for (let i = 0; i < content.length && !parser.destroyed; i += CSV_SLICE_BYTES) {
+    if (signal?.aborted) return void parser.destroy(new UploadAbandoned());
+    if (!parser.write(content.subarray(i, i + CSV_SLICE_BYTES))) await once(parser, 'drain');
+    await pace.maybe();
+  }
+  if (!parser.destroyed) parser.end();
 }
 
 async function* csvRows(content: Buffer, o: ReadOptions): AsyncGenerator<{ row: number; cells: string[] }> {
@@ -81,12 +89,11 @@ async function* csvRows(content: Buffer, o: ReadOptions): AsyncGenerator<{ row: 
   if (!isUtf8(content)) throw new InterchangeReadError('The file is not in UTF-8. In Excel, save it as "CSV UTF-8 (Comma delimited)" and try again');
   const limits = limitsOf(o);
   const count = rowCounter(limits);
-  // Fed in slices (views, not copies): given the whole file at once the parser would read
-  // every row of it in one go, holding up every other request for a second or two. A row
-  // longer than its cells could be (an unclosed quote running on) stops the parser at once.
-  const parser = Readable.from(slices(content, CSV_SLICE_BYTES)).pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: false, max_record_size: limits.recordChars }),
-  );
+  // Fed in slices: given the whole file at once the parser would read every row of it in one
+  // go, holding up every other request for a second or two. A row longer than its cells could
+  // be (an unclosed quote running on) stops the parser at once.
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false, max_record_size: limits.recordChars });
+  feed(parser, content, o.signal).catch(() => undefined); // a failure reaches the parser's reader
   let row = 0;
   try {
     for await (const record of parser as AsyncIterable<string[]>) {

@@ -56,6 +56,7 @@ export function interchangeRoutes(services: Services): Router {
     const filename = file.originalname.slice(0, 255);
     if (!/\.(csv|xlsx|txt)$/i.test(filename)) return renderUpload(res, 400, { file: 'The selected file must be a CSV or an Excel workbook (.xlsx)' });
     const result = await importInterchange(db, file.buffer, { filename, userId: req.user!.id, dryRun: true, signal: clientGone(req, res) });
+    if (result.unreadable) return renderUpload(res, 400, { file: result.unreadable });
     if (result.problems.length) return renderPreview(res, 400, { filename, result });
     const at = new Date();
     await db('import_uploads').where('created_at', '<', new Date(at.getTime() - KEEP_UPLOADS_MS).toISOString()).orWhere({ user_id: req.user!.id }).delete();

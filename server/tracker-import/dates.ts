@@ -45,7 +45,7 @@ export function parseFreeDate(input: string): string | null {
   const numbers: string[] = [];
   for (const p of parts) {
     if (/^[a-z]+$/.test(p)) {
-      if (month !== null || !(p in MONTHS)) return null;
+      if (month !== null || !Object.hasOwn(MONTHS, p)) return null;
       month = MONTHS[p];
     } else if (/^\d+$/.test(p)) numbers.push(p);
     else return null;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { loadCodeLists, type CodeLists } from '../codes/code-lists.js';
 import { COLUMN_BY_NAME } from '../interchange/columns.js';
+import { ownValue, setOwn } from '../common/own.js';
 import { detectHeader, headerAt, HEADER_SCAN_ROWS, headingKey, type TrackerHeader } from './header.js';
 import { locateHeader, readTrackerFile } from './index.js';
 import {
@@ -91,11 +92,12 @@ function adaptMapping(m: TrackerMapping, header: TrackerHeader): TrackerMapping 
   for (const c of header.columns) {
     const key = headingKey(c.name);
     // Headings the saved mapping does not know get a suggestion, if it is not already taken.
-    columns[c.name] = byKey.has(key) ? byKey.get(key)! : suggested[c.name] && !taken.has(suggested[c.name]) ? suggested[c.name] : null;
+    const suggestion = ownValue(suggested, c.name) ?? null;
+    setOwn(columns, c.name, byKey.has(key) ? byKey.get(key)! : suggestion && !taken.has(suggestion) ? suggestion : null);
   }
   const also: Record<string, string[]> = {};
   const alsoByKey = new Map(Object.entries(m.also ?? {}).map(([k, v]) => [headingKey(k), v]));
-  for (const c of header.columns) if (alsoByKey.has(headingKey(c.name)) && columns[c.name]) also[c.name] = alsoByKey.get(headingKey(c.name))!;
+  for (const c of header.columns) if (alsoByKey.has(headingKey(c.name)) && ownValue(columns, c.name)) setOwn(also, c.name, alsoByKey.get(headingKey(c.name))!);
   return { columns, also, values: m.values, header: { row: header.row, depth: header.depth } };
 }
 
@@ -120,8 +122,9 @@ export async function chooseHeader(db: Knex, upload: TrackerImportRow, sheet: Tr
   const columns: Record<string, string | null> = {};
   const also: Record<string, string[]> = {};
   for (const c of header.columns) {
-    columns[c.name] = before.has(headingKey(c.name)) ? before.get(headingKey(c.name))! : suggested[c.name];
-    if (columns[c.name] && alsoBefore.has(headingKey(c.name))) also[c.name] = alsoBefore.get(headingKey(c.name))!;
+    const target = before.has(headingKey(c.name)) ? before.get(headingKey(c.name))! : (ownValue(suggested, c.name) ?? null);
+    setOwn(columns, c.name, target);
+    if (target && alsoBefore.has(headingKey(c.name))) setOwn(also, c.name, alsoBefore.get(headingKey(c.name))!);
   }
   await updateImport(db, upload.id, { header_row: header.row, header_depth: header.depth, mapping: { columns, also, values: upload.mapping?.values ?? {} }, ...UNCHECKED });
 }
@@ -143,9 +146,10 @@ export async function saveColumns(db: Knex, upload: TrackerImportRow, header: Tr
   const columns: Record<string, string | null> = {};
   const also: Record<string, string[]> = {};
   for (const c of header.columns) {
-    columns[c.name] = chosen.get(c.index) ?? null;
+    const target = chosen.get(c.index) ?? null;
+    setOwn(columns, c.name, target);
     const more = alsoChosen.get(c.index);
-    if (columns[c.name] && more && more !== columns[c.name]) also[c.name] = [more];
+    if (target && more && more !== target) setOwn(also, c.name, [more]);
   }
   const mapping: TrackerMapping = { columns, also, values: upload.mapping?.values ?? {}, header: { row: header.row, depth: header.depth } };
   await updateImport(db, upload.id, { mapping, ...UNCHECKED });
@@ -207,7 +211,7 @@ export async function valueQuestions(db: Knex, upload: TrackerImportRow, sheet: 
   const found = valuesToMap(sheet.rows, header, mapping, lists, { all: true });
   const sources = new Map<string, string[]>();
   for (const c of header.columns) {
-    const target = mapping.columns[c.name];
+    const target = ownValue(mapping.columns, c.name);
     if (target) sources.set(target, [...(sources.get(target) ?? []), c.name]);
   }
   const out: ValueQuestion[] = [];
@@ -219,7 +223,7 @@ export async function valueQuestions(db: Knex, upload: TrackerImportRow, sheet: 
         ? [{ value: 'Y', text: 'Yes' }, { value: 'N', text: 'No' }]
         : (lists[spec.list!] ?? []).filter((c) => !c.retired).map((c) => ({ value: c.code, text: `${c.label} (${c.code})` }))),
     ];
-    const chosen = new Map(Object.entries(mapping.values?.[column] ?? {}).map(([k, v]) => [valueKey(k), v]));
+    const chosen = new Map(Object.entries(ownValue(mapping.values, column) ?? {}).map(([k, v]) => [valueKey(k), v]));
     out.push({
       column,
       headings: sources.get(column) ?? [],
@@ -241,13 +245,13 @@ export async function saveValues(db: Knex, upload: TrackerImportRow, questions: 
   const values: Record<string, Record<string, string>> = { ...(upload.mapping?.values ?? {}) };
   for (const q of questions) {
     const allowed = new Set(q.options.map((o) => o.value));
-    const col = { ...(values[q.column] ?? {}) };
+    const col = { ...(ownValue(values, q.column) ?? {}) };
     q.values.forEach((v, i) => {
       const a = answers(q.column, i);
-      if (a && allowed.has(a)) col[v.key] = a === NOT_RECORDED ? '' : a;
+      if (a && allowed.has(a)) setOwn(col, v.key, a === NOT_RECORDED ? '' : a);
       else delete col[v.key];
     });
-    values[q.column] = col;
+    setOwn(values, q.column, col);
   }
   const mapping: TrackerMapping = { ...(upload.mapping ?? { columns: {} }), values };
   await updateImport(db, upload.id, { mapping, ...UNCHECKED });

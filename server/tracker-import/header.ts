@@ -96,22 +96,23 @@ export function dataWidth(rows: string[][], headerRow: number): number {
   return width;
 }
 
-/** How much a row looks like a heading row: its text cells, more for known headings. */
-function headingScore(cells: string[], known: (heading: string) => boolean): { text: number; score: number; filled: number } {
+/**
+ * How much a row looks like a heading row: its distinct text cells (not numbers, dates or
+ * yes/no), and how many of its cells have anything.
+ */
+function headingTexts(cells: string[]): { texts: string[]; distinct: number; filled: number } {
   let filled = 0;
-  let text = 0;
-  let hits = 0;
+  const texts: string[] = [];
   const distinct = new Set<string>();
   for (const c of cells) {
     const t = cleanHeading(c ?? '');
     if (!t) continue;
     filled += 1;
     if (LOOKS_LIKE_DATA.test(t) || t.length > 80) continue;
-    text += 1;
+    texts.push(t);
     distinct.add(t.toLowerCase());
-    if (known(t)) hits += 1;
   }
-  return { text: distinct.size, filled, score: distinct.size + 2 * hits };
+  return { texts, distinct: distinct.size, filled };
 }
 
 /**
@@ -143,12 +144,22 @@ function groupDepth(rows: string[][], row: number, merges: CellRange[]): number 
 export function detectHeader(rows: string[][], merges: CellRange[], known: (heading: string) => boolean = () => false): HeaderCandidate | null {
   let best: { row: number; score: number; text: number; hits: number } | null = null;
   const limit = Math.min(rows.length, HEADER_SCAN_ROWS);
+  // Whether a heading is known is asked once per distinct text, and only of rows that could be headings.
+  const knownText = new Map<string, boolean>();
+  const isKnown = (t: string) => {
+    let k = knownText.get(t);
+    if (k === undefined) knownText.set(t, (k = known(t)));
+    return k;
+  };
   for (let r = 1; r <= limit; r++) {
     const cells = rows[r - 1];
     if (isBlank(cells)) continue;
-    const s = headingScore(cells, known);
-    if (s.text < 2 || s.text < 0.6 * s.filled) continue;
-    if (!best || s.score > best.score) best = { row: r, score: s.score, text: s.text, hits: (s.score - s.text) / 2 };
+    const { texts, distinct, filled } = headingTexts(cells);
+    if (distinct < 2 || distinct < 0.6 * filled) continue;
+    let hits = 0;
+    for (const t of texts) if (isKnown(t)) hits += 1;
+    const score = distinct + 2 * hits;
+    if (!best || score > best.score) best = { row: r, score, text: distinct, hits };
   }
   if (!best) return null;
   const depth = groupDepth(rows, best.row, merges);

@@ -4,6 +4,7 @@ import { importTracker, type TrackerProgress } from './index.js';
 import { claimImport, importContent, updateImport, type TrackerImportRow } from './store.js';
 import type { TrackerSheet } from './read.js';
 import { importReview } from '../interchange/review.js';
+import { runnerGone } from './runner.js';
 
 // Checking (dry run) or importing an uploaded tracker as a job that outlives the request:
 // the request starts it and waits a moment (a small file is done by then); a large one
@@ -19,7 +20,7 @@ import { importReview } from '../interchange/review.js';
 export const PROBLEMS_KEPT = 1000;
 /** How long the request waits for the job before showing the progress page. */
 export const WAIT_MS = 1500;
-/** A job whose row has not moved for this long was stopped (the server restarted). */
+/** A job whose row has not moved for this long, run by a process that cannot be asked (another host), has stopped. */
 export const STALLED_MS = 10 * 60 * 1000;
 const PROGRESS_EVERY_MS = 500;
 
@@ -35,6 +36,25 @@ export interface JobOptions {
   dryRun: boolean;
   /** the sheet already read for the mapping pages, to save reading it again */
   sheet?: TrackerSheet;
+}
+
+/**
+ * Whether an upload's check or import is said to be under way but its process has gone (a
+ * restart or a crash): not running here, and its runner gone or its progress still too long.
+ */
+export function jobDied(u: TrackerImportRow): boolean {
+  if (u.status !== 'checking' && u.status !== 'applying') return false;
+  if (running.has(u.id)) return false;
+  return runnerGone(u.runner) || Date.now() - Date.parse(u.updated_at) > STALLED_MS;
+}
+
+/** Records a job that died as failed, saying what became of it; the upload can be checked again. */
+export async function recordDeath(db: Knex, u: TrackerImportRow): Promise<TrackerImportRow> {
+  const error = u.status === 'applying'
+    ? 'The import stopped before it finished, because the service was restarted. Nothing from the file was imported. Check the file again, then import it'
+    : 'The check stopped before it finished, because the service was restarted. Check the file again';
+  await db('tracker_imports').where({ id: u.id }).whereIn('status', ['checking', 'applying']).update({ status: 'failed', error, updated_at: new Date().toISOString() });
+  return { ...u, status: 'failed', error };
 }
 
 /** Starts a check or import; false if one is already under way for this upload. */

@@ -1,3 +1,4 @@
+import { setOwn } from '../common/own.js';
 import { z } from 'zod';
 import type { CodeLists } from '../codes/code-lists.js';
 import { COLUMN_BY_NAME, COLUMNS, REQUIRED_COLUMNS, type ColumnSpec } from '../interchange/columns.js';
@@ -290,13 +291,14 @@ const SUGGEST_AT = 0.72;
 export function suggestColumns(columns: TrackerColumn[]): Record<string, string | null> {
   const options = columns.flatMap((c) => headingMatches(c.name).filter((m) => m.score >= SUGGEST_AT).map((m) => ({ heading: c.name, ...m })));
   options.sort((a, b) => b.score - a.score);
-  const out: Record<string, string | null> = Object.fromEntries(columns.map((c) => [c.name, null]));
+  const out: Record<string, string | null> = {};
+  for (const c of columns) setOwn(out, c.name, null);
   const taken = new Set<string>();
   const done = new Set<string>();
   for (const o of options) {
     if (done.has(o.heading)) continue;
     if (taken.has(o.column) && !isListKind(COLUMN_BY_NAME.get(o.column))) continue;
-    out[o.heading] = o.column;
+    setOwn(out, o.heading, o.column);
     taken.add(o.column);
     done.add(o.heading);
   }

@@ -5,6 +5,7 @@ import { notFound } from '../middleware/errors.js';
 import { str } from '../common/forms.js';
 import { uploadErrorOf, uploadParser } from '../common/upload.js';
 import { idParam } from '../cases/http.js';
+import { ownValue } from '../common/own.js';
 import { problemCountText } from '../interchange/problem-count.js';
 import { clientGone } from '../uploads/abandon.js';
 import { COLUMN_BY_NAME, COLUMNS } from '../interchange/columns.js';
@@ -13,7 +14,7 @@ import { columnLetter, HEADER_SCAN_ROWS } from './header.js';
 import {
   chooseHeader, columnSamples, forgetSheet, headerOf, headingChoices, receiveUpload, saveColumns, saveValues, sheetOf, valueQuestions, type NextStep,
 } from './flow.js';
-import { jobOf, startJob, STALLED_MS, waitForJob } from './jobs.js';
+import { jobDied, recordDeath, startJob, waitForJob } from './jobs.js';
 import { deleteMapping, getImport, getMapping, listMappings, saveMapping, updateImport, type TrackerImportRow } from './store.js';
 
 // The data lead's tracker import pages (permission 'returns'):
@@ -136,8 +137,8 @@ export function trackerImportRoutes(services: Services): Router {
   ) => {
     const columns = columnSamples(w.sheet, w.header!).map((c) => ({
       ...c, letter: columnLetter(c.index), field: `col-${c.index}`,
-      value: chosen ? chosen.get(c.index) ?? '' : w.u.mapping?.columns[c.name] ?? '',
-      also: also ? also.get(c.index) ?? '' : (w.u.mapping?.also && Object.hasOwn(w.u.mapping.also, c.name) ? w.u.mapping.also[c.name][0] ?? '' : ''),
+      value: chosen ? chosen.get(c.index) ?? '' : ownValue(w.u.mapping?.columns, c.name) ?? '',
+      also: also ? also.get(c.index) ?? '' : (ownValue(w.u.mapping?.also, c.name)?.[0] ?? ''),
     }));
     res.status(status).render('tracker-import/columns', {
       title: 'Match the columns', errors, upload: w.u, header: w.header, columns, targets: TARGETS, backLink: `${BASE}/${w.u.id}/header`,
@@ -210,13 +211,13 @@ export function trackerImportRoutes(services: Services): Router {
 
   // ---- check, progress, result, import ----
   router.get(`${BASE}/:id`, returns, async (req, res) => {
-    const u = await uploadOf(req);
+    let u = await uploadOf(req);
+    if (jobDied(u)) u = await recordDeath(db, u);
     if (u.status === 'mapping' || (['checked', 'applied'].includes(u.status) && !u.result)) {
       return res.redirect(303, `${BASE}/${u.id}/${u.header_row ? 'columns' : 'header'}`);
     }
     const working = u.status === 'checking' || u.status === 'applying';
-    const stalled = working && !jobOf(u.id) && Date.now() - Date.parse(u.updated_at) > STALLED_MS;
-    if (working && !stalled) res.setHeader('Refresh', String(REFRESH_SECONDS));
+    if (working) res.setHeader('Refresh', String(REFRESH_SECONDS));
     const saved = u.mapping_id ? await getMapping(db, u.mapping_id) : null;
     const r = u.result;
     const n = r?.problemCount ?? 0;
@@ -228,21 +229,19 @@ export function trackerImportRoutes(services: Services): Router {
     res.status(u.status === 'checked' && n ? 400 : 200).render('tracker-import/status', {
       title: working ? (u.status === 'checking' ? 'Checking the file' : 'Importing the file')
         : u.status === 'applied' ? 'Import complete'
-          : u.status === 'failed' || stalled ? 'The file could not be checked'
+          : u.status === 'failed' ? 'The file could not be checked'
             : n ? 'The file cannot be imported' : 'Check the import',
-      errors, upload: u, result: r, stalled, working: working && !stalled,
+      errors, upload: u, result: r, working,
       // set only while the page should refresh itself (also sent as the Refresh header)
-      refreshSeconds: working && !stalled ? REFRESH_SECONDS : null,
+      refreshSeconds: working ? REFRESH_SECONDS : null,
       mappingName: saved?.name ?? null, hasChanges, base: BASE,
     });
   });
 
   router.post(`${BASE}/:id/check`, returns, async (req, res) => {
-    const u = await uploadOf(req);
-    const stalled = ['checking', 'applying'].includes(u.status) && !jobOf(u.id) && Date.now() - Date.parse(u.updated_at) > STALLED_MS;
-    if (stalled) {
-      await updateImport(db, u.id, { status: 'failed' });
-    } else if (!['checked', 'failed'].includes(u.status)) return res.redirect(303, `${BASE}/${u.id}`);
+    let u = await uploadOf(req);
+    if (jobDied(u)) u = await recordDeath(db, u);
+    if (!['checked', 'failed'].includes(u.status)) return res.redirect(303, `${BASE}/${u.id}`);
     await runJob(u.id, (await getImport(db, u.id, req.user!.id))!, true, res);
   });
 

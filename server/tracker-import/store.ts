@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { parseMapping, type TrackerMapping } from './mapping.js';
+import { THIS_RUNNER } from './runner.js';
 
 // The saved mappings and the uploaded trackers (migration 006).
 
@@ -86,6 +87,8 @@ export interface TrackerImportRow {
   rows_total: number | null;
   result: StoredResult | null;
   error: string | null;
+  /** the process running its check or import (runner.ts) */
+  runner: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -109,7 +112,7 @@ export interface StoredResult {
 /** Uploads are kept a day; a user's earlier uploads go when they upload another. */
 const KEEP_MS = 24 * 60 * 60 * 1000;
 const IMPORT_COLUMNS = ['id', 'user_id', 'filename', 'status', 'header_row', 'header_depth', 'mapping', 'mapping_id', 'rows_read',
-  'rows_checked', 'rows_total', 'result', 'error', 'created_at', 'updated_at'];
+  'rows_checked', 'rows_total', 'result', 'error', 'runner', 'created_at', 'updated_at'];
 
 export async function createImport(db: Knex, userId: number, filename: string, content: Buffer): Promise<number> {
   const at = now();
@@ -180,6 +183,6 @@ export async function updateImport(db: Knex, id: number, u: ImportUpdate): Promi
 
 /** Moves an upload from one status to another only if it is still in the first (so a double click starts one job). */
 export async function claimImport(db: Knex, id: number, from: ImportStatus[], to: ImportStatus): Promise<boolean> {
-  const n = await db('tracker_imports').where({ id }).whereIn('status', from).update({ status: to, rows_read: 0, rows_checked: 0, error: null, updated_at: now() });
+  const n = await db('tracker_imports').where({ id }).whereIn('status', from).update({ status: to, rows_read: 0, rows_checked: 0, error: null, runner: THIS_RUNNER, updated_at: now() });
   return n === 1;
 }
