@@ -12,6 +12,12 @@ describe('working days', () => {
     expect(isWorkingDay('2024-05-07')).toBe(true);
     expect(workingDaysBetween('2024-05-03', '2024-05-03')).toBe(0);
     expect(workingDaysBetween('2024-05-03', '2024-05-07')).toBe(1); // Friday to Tuesday over a bank holiday Monday
+    // every year has its holidays (the old hand-kept list ended in 2027), substitute and one-off days included
+    expect(isWorkingDay('2028-04-14')).toBe(false); // Good Friday 2028
+    expect(isWorkingDay('2028-01-03')).toBe(false); // New Year's Day 2028 is a Saturday: Monday instead
+    expect(isWorkingDay('2022-09-19')).toBe(false); // the state funeral of Queen Elizabeth II
+    expect(isWorkingDay('2031-12-26')).toBe(false); // Boxing Day 2031
+    expect(workingDaysBetween('2030-12-24', '2031-01-02')).toBe(4); // 27, 30, 31 Dec and 2 Jan: 25, 26 Dec and 1 Jan are holidays
     expect(workingDaysBetween('2024-12-20', '2025-01-03')).toBe(7); // Christmas, Boxing Day and New Year's Day
     expect(workingDaysBetween('2024-05-07', '2024-05-03')).toBe(-1);
     expect(workingDaysBetween('2024-02-30', '2024-03-01')).toBeNull();
