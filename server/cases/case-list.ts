@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { childName, familyName } from './names.js';
 
 export interface CaseListQuery {
   q?: string;
@@ -18,6 +19,10 @@ export interface CaseListRow {
   coordinator_id: number | null;
   coordinator: string | null;
   closure_date: string | null;
+  /** the referral's children, as the list names them */
+  children: string[];
+  /** the family's children's surnames, or null when none is recorded */
+  family_name: string | null;
 }
 
 export const PAGE_SIZE = 25;
@@ -65,7 +70,7 @@ const others = (q: Knex.QueryBuilder, userId: number) =>
 export async function searchCases(db: Knex, query: CaseListQuery): Promise<{ rows: CaseListRow[]; total: number }> {
   const count = async (q: Knex.QueryBuilder) => Number(((await q.count({ n: '*' })) as any[])[0].n);
   const [total, own] = await Promise.all([count(matching(db, query)), count(mine(matching(db, query), query.userId))]);
-  const page = async (part: Knex.QueryBuilder, offset: number, limit: number): Promise<CaseListRow[]> => {
+  const page = async (part: Knex.QueryBuilder, offset: number, limit: number): Promise<Omit<CaseListRow, 'children' | 'family_name'>[]> => {
     if (limit <= 0) return [];
     const ids = db.select('id').from(
       part.select('r.id').orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }]).limit(limit).offset(offset).as('p'),
@@ -81,5 +86,23 @@ export async function searchCases(db: Knex, query: CaseListQuery): Promise<{ row
   const offset = (query.page - 1) * PAGE_SIZE;
   const first = offset < own ? await page(mine(matching(db, query), query.userId), offset, PAGE_SIZE) : [];
   const rest = await page(others(matching(db, query), query.userId), Math.max(0, offset - own), PAGE_SIZE - first.length);
-  return { rows: [...first, ...rest], total };
+  return { rows: await withNames(db, [...first, ...rest]), total };
+}
+
+/** Referrals (id, family) with their children's names and their families' names. */
+export async function withNames<R extends { id: number; family_id: number }>(db: Knex, rows: R[]): Promise<(R & { children: string[]; family_name: string | null })[]> {
+  if (!rows.length) return [];
+  const [kids, relatives] = await Promise.all([
+    db('referral_children as rc').join('children as c', 'c.id', 'rc.child_id')
+      .whereIn('rc.referral_id', rows.map((r) => r.id))
+      .select('rc.referral_id', 'c.first_name', 'c.last_name', 'c.date_of_birth', 'c.expected_date_of_birth', 'c.child_ref')
+      .orderBy([{ column: 'rc.referral_id' }, { column: 'c.child_ref' }]),
+    db('children').whereIn('family_id', [...new Set(rows.map((r) => r.family_id))]).whereNull('merged_into_id')
+      .select('family_id', 'last_name', 'child_ref').orderBy([{ column: 'family_id' }, { column: 'child_ref' }]),
+  ]);
+  const byReferral = new Map<number, string[]>();
+  for (const k of kids) byReferral.set(Number(k.referral_id), [...(byReferral.get(Number(k.referral_id)) ?? []), childName(k)]);
+  const byFamily = new Map<number, { last_name: string | null }[]>();
+  for (const c of relatives) byFamily.set(Number(c.family_id), [...(byFamily.get(Number(c.family_id)) ?? []), c]);
+  return rows.map((r) => ({ ...r, children: byReferral.get(r.id) ?? [], family_name: familyName(byFamily.get(r.family_id) ?? []) }));
 }

@@ -13,6 +13,7 @@ import { createFamily, familyRefTaken, loadFamily } from './families-repository.
 import { loadReferrals } from './referrals-repository.js';
 import { searchCases, PAGE_SIZE } from './case-list.js';
 import { nextStep } from './next-step.js';
+import { familyName } from './names.js';
 import { CHILD_FIELDS } from './stages.js';
 import { rawFromRecord } from './form-parsing.js';
 import { auditContext, idParam, versionField } from './http.js';
@@ -116,8 +117,9 @@ export function familyHandlers({ db }: Services) {
     // the data-quality issues of the records just loaded (not read again)
     const issues = issueLines(await datasetIssues(db, familyDataset(family, children, referrals), today(), settings.cms_id_pattern ?? null), children);
     const refs = new Map(children.map((c) => [c.id, c.child_ref]));
+    const name = familyName(children.filter((c) => !c.merged_into_id));
     res.render('cases/family', {
-      title: `Family ${family.family_ref}`,
+      title: name ? `${name} family` : `Family ${family.family_ref}`, familyName: name,
       family, children, codes, codeLabel, issues, mergedInto: (c: { merged_into_id: number | null }) => (c.merged_into_id ? refs.get(c.merged_into_id) : null),
       episodes: referrals.map((r) => ({ ...r, next: nextStep(r, today()), coordinator: (r.coordinator_id !== null ? users.byId.get(r.coordinator_id)?.name : undefined) ?? r.coordinator_name })),
       backLink: '/cases',

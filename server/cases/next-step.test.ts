@@ -9,6 +9,13 @@ const base = {
 const today = '2025-06-01';
 
 describe('next step of an FGC episode', () => {
+  it('reads as a sentence with GOV.UK dates, never an ISO date', () => {
+    const held = { ...base, offer_date: '2024-01-01', consent_decision: 'GIVEN', initial_fgc_date: '2024-03-10', plan_agreed: true };
+    for (const day of ['2024-03-11', '2024-09-10', '2025-03-10']) {
+      for (const r of [held, { ...held, closure_date: '2024-06-01' }, base]) expect(nextStep(r as any, day).text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    }
+  });
+
   it('walks through offer, consent, conference, plan and review', () => {
     expect(nextStep(base as any, today).kind).toBe('offer');
     expect(nextStep({ ...base, offer_date: '2025-05-01' } as any, today).kind).toBe('consent');
@@ -17,7 +24,7 @@ describe('next step of an FGC episode', () => {
     const held = { ...consented, initial_fgc_date: '2025-05-20' };
     expect(nextStep(held as any, today).kind).toBe('plan');
     const planned = { ...held, plan_agreed: true };
-    expect(nextStep(planned as any, today)).toMatchObject({ kind: 'review', due: '2025-08-19' });
+    expect(nextStep(planned as any, today)).toMatchObject({ kind: 'review', due: '2025-08-19', text: 'Hold the review conference by 19 August 2025' });
     expect(nextStep({ ...planned, review_dates: ['2025-05-30'] } as any, today).kind).toBe('closure');
   });
 
@@ -29,10 +36,12 @@ describe('next step of an FGC episode', () => {
 
   it('flags outcomes due at 6 and 12 months after the conference, even once closed', () => {
     const held = { ...base, offer_date: '2024-01-01', consent_decision: 'GIVEN', initial_fgc_date: '2024-03-10', plan_agreed: true, closure_date: '2024-06-01' };
-    expect(nextStep(held as any, '2024-09-09').kind).toBe('none');
-    expect(nextStep(held as any, '2024-09-10')).toMatchObject({ kind: 'outcome-6', due: '2024-09-10' });
+    expect(nextStep(held as any, '2024-09-09')).toMatchObject({ kind: 'none', text: '6-month outcome due 10 September 2024; 12-month outcome due 10 March 2025' });
+    expect(nextStep(held as any, '2024-09-10')).toMatchObject({ kind: 'outcome-6', due: '2024-09-10', text: 'Record the 6-month outcome: due 10 September 2024' });
     const six = { ...held, children: [{ ...base.children[0], outcome_6m_legal_status: 'CIN', outcome_6m_living: 'PARENTS' }] };
-    expect(nextStep(six as any, '2025-03-09').kind).toBe('none');
+    expect(nextStep(six as any, '2025-03-09')).toMatchObject({ kind: 'none', text: '12-month outcome due 10 March 2025' });
     expect(nextStep(six as any, '2025-03-10')).toMatchObject({ kind: 'outcome-12', due: '2025-03-10' });
+    const all = { ...six, children: [{ ...six.children[0], outcome_12m_legal_status: 'NONE', outcome_12m_living: 'PARENTS' }] };
+    expect(nextStep(all as any, '2025-03-10')).toMatchObject({ kind: 'none', text: 'Nothing more to record' });
   });
 });

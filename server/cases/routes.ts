@@ -3,6 +3,7 @@ import type { Services } from '../services.js';
 import { requirePermission } from '../middleware/authorisation.js';
 import { familyHandlers } from './family-handlers.js';
 import { referralHandlers } from './referral-handlers.js';
+import { myWorkHandler } from './my-work.js';
 
 export function casesRoutes(services: Services): Router {
   const router = Router();
@@ -11,6 +12,7 @@ export function casesRoutes(services: Services): Router {
   const cases = requirePermission('cases');
 
   router.get('/cases', cases, f.caseList);
+  router.get('/my-work', cases, myWorkHandler(services));
   router.get('/families/new', cases, f.newFamily);
   router.post('/families', cases, f.createFamilyPost);
   router.get('/families/:id', cases, f.familyPage);

@@ -13,6 +13,7 @@ export const ROUTES: [string, string, Need][] = [
   ['POST', '/first-run', 'public'],
   ['GET', '/', 'signed-in'],
   ['GET', '/cases', 'cases'],
+  ['GET', '/my-work', 'cases'],
   ['GET', '/families/new', 'cases'],
   ['POST', '/families', 'cases'],
   ['GET', '/families/:id', 'cases'],

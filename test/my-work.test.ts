@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, signIn, type Agent, type TestApp } from './support/app.js';
+import { seedFamily, seedReferral } from './support/cases.js';
+import { addDays, addMonths, todayIso } from '../server/common/dates.js';
+
+// Names where a coordinator looks (the case list, the family page) and their worklist:
+// open episodes and closed ones with an outcome due, each with its next step as a sentence
+// with a GOV.UK date and a link to the form, overdue first; nobody else's episodes.
+
+const plain = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;|&rsquo;/g, '’').replace(/\s+/g, ' ');
+
+describe('names on the case list and the family page, and My work', () => {
+  let t: TestApp;
+  let coordinator: Agent;
+  let other: Agent;
+  let smithFamily: number;
+  const today = todayIso();
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    const db = t.testDb.db;
+    const me = t.users.coordinator.id;
+    // an open episode waiting for consent
+    const smith = await seedFamily(db, 'WORK-1', [{ first_name: 'Amy', last_name: 'Smith', date_of_birth: '2016-03-01' }, { first_name: 'Ben', last_name: 'Jones', date_of_birth: '2018-05-01' }]);
+    smithFamily = smith.familyId;
+    await seedReferral(db, smith.familyId, smith.childIds.map((child_id) => ({ child_id })), { referral_date: addDays(today, -20), coordinator_id: me, offer_date: addDays(today, -15) });
+    // a conference held 7 months ago, closed: its 6-month outcome is overdue
+    const held = addMonths(today, -7);
+    const patel = await seedFamily(db, 'WORK-2', [{ first_name: 'Cara', last_name: 'Patel', date_of_birth: '2012-01-01' }]);
+    await seedReferral(db, patel.familyId, [{ child_id: patel.childIds[0], legal_status: 'CP' }], {
+      referral_date: addMonths(today, -9), coordinator_id: me, offer_date: addMonths(today, -9), consent_decision: 'GIVEN', consent_date: addMonths(today, -9),
+      initial_fgc_date: held, plan_agreed: true, plan_date: held, closure_date: addMonths(today, -6),
+    });
+    // an unborn child's episode, not yet offered
+    const unborn = await seedFamily(db, 'WORK-3', [{ first_name: null, last_name: 'Owens', expected_date_of_birth: '2027-02-23' }]);
+    await seedReferral(db, unborn.familyId, [{ child_id: unborn.childIds[0] }], { referral_date: addDays(today, -2), coordinator_id: me });
+    // a closed episode with nothing due, and someone else's open episode: neither on My work
+    const done = await seedFamily(db, 'WORK-4', [{ first_name: 'Dan', last_name: 'Hughes', date_of_birth: '2010-01-01' }]);
+    await seedReferral(db, done.familyId, [{ child_id: done.childIds[0] }], { referral_date: addMonths(today, -3), coordinator_id: me, offer_date: addMonths(today, -3), consent_decision: 'DECLINED', consent_date: addMonths(today, -3), decline_reason: 'NOTWANTED', closure_date: addMonths(today, -2) });
+    const theirs = await seedFamily(db, 'WORK-5', [{ first_name: 'Eve', last_name: 'Khan', date_of_birth: '2014-01-01' }]);
+    await seedReferral(db, theirs.familyId, [{ child_id: theirs.childIds[0] }], { referral_date: addDays(today, -1), coordinator_id: t.users.manager.id });
+    coordinator = await signIn(t.app, t.users.coordinator.email);
+    other = await signIn(t.app, t.users.data_lead.email);
+  }, 60_000);
+  afterAll(() => t?.close());
+
+  it('the case list shows each referral’s children and its family’s name, and finds them by a child’s name', async () => {
+    const page = plain((await coordinator.get('/cases')).text);
+    expect(page).toContain('Amy Smith, Ben Jones');
+    expect(page).toContain('Smith / Jones');
+    expect(page).toContain('Unborn Owens (due 23 February 2027)');
+    expect(page).not.toMatch(/Closed\s+Closed/);
+    expect(page).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    const found = plain((await coordinator.get('/cases?q=ben%20jones')).text);
+    expect(found).toContain('Amy Smith, Ben Jones');
+    expect(found).not.toContain('Cara Patel');
+  });
+
+  it('the family page is headed with the family’s name', async () => {
+    const res = await coordinator.get(`/families/${smithFamily}`);
+    expect(res.text).toMatch(/<h1 class="govuk-heading-l">Smith \/ Jones family<\/h1>/);
+    expect(res.text).toContain('Family WORK-1');
+  });
+
+  it('My work lists the coordinator’s episodes that need something, overdue first, each linking to its form', async () => {
+    const res = await coordinator.get('/my-work');
+    expect(res.status).toBe(200);
+    const page = plain(res.text);
+    const order = ['Cara Patel', 'Amy Smith, Ben Jones', 'Unborn Owens'].map((n) => page.indexOf(n));
+    expect(order.every((i) => i >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(page).toContain('Record the 6-month outcome: due');
+    expect(page).toContain('Overdue');
+    expect(page).toContain('Record the family’s consent decision');
+    expect(page).toContain('Record the FGC offer');
+    expect(page).not.toContain('Dan Hughes');
+    expect(page).not.toContain('Eve Khan');
+    expect(res.text).toMatch(/href="\/referrals\/\d+\/outcomes"/);
+    expect(res.text).toMatch(/href="\/referrals\/\d+\/stages\/consent"/);
+    expect(res.text).toContain('href="/my-work"');
+  });
+
+  it('says so when nothing needs the user, and is not for administrators', async () => {
+    const page = plain((await other.get('/my-work')).text);
+    expect(page).toContain('Nothing needs you now');
+    const admin = await signIn(t.app, t.users.admin.email);
+    expect((await admin.get('/my-work')).status).toBe(403);
+  });
+});
