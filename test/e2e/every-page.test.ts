@@ -93,6 +93,7 @@ function targets(path: string, role: Role): Target[] | undefined {
   const table: Record<string, () => Target[]> = {
     '/': () => [{ url: '/', lands: homeFor(role) }],
     '/cases': () => [{ url: '/cases' }, { url: '/cases?q=FAM-PAGES' }, { url: '/cases?q=nobody-is-called-this' }],
+    '/my-work': () => [{ url: '/my-work' }],
     '/families/new': () => [{ url: '/families/new' }],
     '/families/:id': () => [{ url: `/families/${ids.family}` }],
     '/families/:id/history': () => [{ url: `/families/${ids.family}/history` }],
