@@ -1,3 +1,4 @@
+import { takeConfirmation } from './common/flash.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
@@ -57,6 +58,7 @@ export function createApp(services: Services) {
     res.locals.currentPath = req.path;
     next();
   });
+  app.use(takeConfirmation);
   // multipart bodies must be parsed before the CSRF check reads the token
   app.use(interchangeUploadParser);
   app.use(comparisonUploadParser);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, signIn, type Agent, type TestApp } from './support/app.js';
+import { createTestApp, dateFields, postForm, signIn, type Agent, type TestApp } from './support/app.js';
 import { seedFamily, seedReferral } from './support/cases.js';
 import { addDays, addMonths, todayIso } from '../server/common/dates.js';
 
@@ -78,6 +78,37 @@ describe('names on the case list and the family page, and My work', () => {
     expect(res.text).toMatch(/href="\/referrals\/\d+\/outcomes"/);
     expect(res.text).toMatch(/href="\/referrals\/\d+\/stages\/consent"/);
     expect(res.text).toContain('href="/my-work"');
+  });
+
+  it('confirms each save with a success banner naming what was saved, once', async () => {
+    const db = t.testDb.db;
+    const banner = (html: string) => /govuk-notification-banner--success[\s\S]*?govuk-notification-banner__heading">([^<]*)</.exec(html)?.[1]?.replace(/&#39;/g, "'");
+    // a new family
+    const family = await postForm(coordinator, '/families', { first_name: 'Fay', last_name: 'Gold', ...dateFields('date_of_birth', '2017-02-02'), sex: 'F', confirm_duplicates: 'yes' });
+    expect(family.status).toBe(302);
+    const familyPage = await coordinator.get(family.headers.location);
+    expect(banner(familyPage.text)).toBe('Family added, with Fay Gold');
+    expect(familyPage.text).toContain('role="alert"');
+    expect(banner((await coordinator.get(family.headers.location)).text)).toBeUndefined(); // shown once
+    // a referral, then its consent
+    const familyId = Number(family.headers.location.split('/').pop());
+    const child = await db('children').where({ family_id: familyId }).first();
+    const referral = await postForm(coordinator, `/families/${familyId}/referrals`, { ...dateFields('referral_date', addDays(today, -3)), coordinator_id: String(t.users.coordinator.id), children: String(child.id), [`legal_status_${child.id}`]: '' });
+    expect(referral.status).toBe(302);
+    expect(banner((await coordinator.get(referral.headers.location)).text)).toBe('Referral added for Fay Gold');
+    const id = Number(referral.headers.location.split('/').pop());
+    const r = await db('referrals').where({ id }).first();
+    await postForm(coordinator, `/referrals/${id}/stages/offer`, { version: r.version, ...dateFields('offer_date', addDays(today, -2)) });
+    expect(banner((await coordinator.get(`/referrals/${id}`)).text)).toBe('Offer recorded for Fay Gold');
+    const r2 = await db('referrals').where({ id }).first();
+    const consent = await postForm(coordinator, `/referrals/${id}/stages/consent`, { version: r2.version, consent_decision: 'GIVEN', ...dateFields('consent_date', addDays(today, -1)) });
+    expect(consent.status).toBe(302);
+    expect(banner((await coordinator.get(`/referrals/${id}`)).text)).toBe('Consent recorded for Fay Gold');
+    // a refused save shows its errors, and no banner
+    const r3 = await db('referrals').where({ id }).first();
+    const bad = await postForm(coordinator, `/referrals/${id}/stages/consent`, { version: r3.version, consent_decision: '' });
+    expect(bad.status).toBe(400);
+    expect(banner(bad.text)).toBeUndefined();
   });
 
   it('says so when nothing needs the user, and is not for administrators', async () => {

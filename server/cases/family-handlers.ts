@@ -13,7 +13,8 @@ import { createFamily, familyRefTaken, loadFamily } from './families-repository.
 import { loadReferrals } from './referrals-repository.js';
 import { searchCases, PAGE_SIZE } from './case-list.js';
 import { nextStep } from './next-step.js';
-import { familyName } from './names.js';
+import { childName, familyName } from './names.js';
+import { confirm } from '../common/flash.js';
 import { CHILD_FIELDS } from './stages.js';
 import { rawFromRecord } from './form-parsing.js';
 import { auditContext, idParam, versionField } from './http.js';
@@ -104,6 +105,7 @@ export function familyHandlers({ db }: Services) {
       await createChild(trx, auditContext(req), id, child.input);
       return id;
     });
+    confirm(req, `Family added, with ${childName(child.input)}`);
     res.redirect(`/families/${familyId}`);
   }
 
@@ -150,6 +152,7 @@ export function familyHandlers({ db }: Services) {
     if (hasErrors(errors)) return renderChildForm(req, res, 400, { family, values: child.raw, errors });
     if (await confirmIfDuplicates(req, res, child.input, family.id, `/families/${family.id}/children`, `/families/${family.id}/children/new`)) return;
     await db.transaction((trx) => createChild(trx, auditContext(req), family.id, child.input));
+    confirm(req, `${childName(child.input)} added to the family`);
     res.redirect(`/families/${family.id}`);
   }
 
@@ -176,6 +179,7 @@ export function familyHandlers({ db }: Services) {
       if (!(e instanceof StaleRecordError)) throw e;
       return renderChildForm(req, res, 409, { family, child: before, values: { ...rawFromRecord(CHILD_FIELDS, before as any), version: before.version }, errors: { form: STALE_MESSAGE } });
     }
+    confirm(req, `Details of ${childName(parsed.input)} saved`);
     res.redirect(`/families/${before.family_id}`);
   }
 

@@ -1,3 +1,5 @@
+import { confirm } from '../common/flash.js';
+import { childName } from './names.js';
 import type { Request, Response } from 'express';
 import type { Services } from '../services.js';
 import { currentCodeLists, codeLabel, codeOptions, type CodeLists } from '../codes/code-lists.js';
@@ -32,6 +34,13 @@ export function parseReferralChildren(body: Record<string, unknown>, familyChild
     return { child_id: c.id, legal_status: status || (c.cms_id ? null : 'NKCSC') };
   });
   return { rows, errors, raw: { children: [...chosen], ...Object.fromEntries(familyChildren.map((c) => [`legal_status_${c.id}`, str(body[`legal_status_${c.id}`])])) } };
+}
+
+/** The names of the children on a referral (from the family's children), for confirmations. */
+function namesOn(children: { id: number; first_name: string | null; last_name: string | null; date_of_birth: string | null; expected_date_of_birth: string | null }[], on: { child_id: number }[]): string {
+  const ids = new Set(on.map((c) => c.child_id));
+  const names = children.filter((c) => ids.has(c.id)).map(childName);
+  return names.length ? names.join(', ') : 'the referral';
 }
 
 export function referralHandlers({ db }: Services) {
@@ -82,6 +91,7 @@ export function referralHandlers({ db }: Services) {
     if (hasErrors(errors)) return renderNew(req, res, 400, { ...parsed.raw, ...kids.raw, referral_ref: referralRef }, errors);
     const id = await db.transaction((trx) =>
       createReferral(trx, auditContext(req), family.id, referralRef || null, parsed.values as any, kids.rows));
+    confirm(req, `Referral added for ${namesOn(children, kids.rows)}`);
     res.redirect(`/referrals/${id}`);
   }
 
@@ -145,6 +155,7 @@ export function referralHandlers({ db }: Services) {
       const fresh = await context(req, referral.id);
       return renderStage(res, 409, fresh, stage, { ...rawFromRecord(stage.fields, fresh.referral as any), version: fresh.referral.version }, { form: STALE_MESSAGE });
     }
+    confirm(req, `${stage.title} recorded for ${namesOn(ctx.children, referral.children)}`);
     res.redirect(`/referrals/${referral.id}`);
   }
 
@@ -175,6 +186,7 @@ export function referralHandlers({ db }: Services) {
       if (!(e instanceof StaleRecordError)) throw e;
       return res.redirect(303, `/referrals/${ctx.referral.id}/children?stale=1`);
     }
+    confirm(req, `Children on the referral saved: ${namesOn(ctx.children, (await loadReferral(db, ctx.referral.id))?.children ?? [])}`);
     res.redirect(`/referrals/${ctx.referral.id}`);
   }
 
@@ -206,6 +218,7 @@ export function referralHandlers({ db }: Services) {
       if (!(e instanceof StaleRecordError)) throw e;
       return renderReview(res, 409, await context(req, ctx.referral.id), { ...parsed.raw, version: ctx.referral.version }, { form: STALE_MESSAGE });
     }
+    confirm(req, `Review conference recorded for ${namesOn(ctx.children, ctx.referral.children)}`);
     res.redirect(`/referrals/${ctx.referral.id}`);
   }
 
@@ -256,6 +269,7 @@ export function referralHandlers({ db }: Services) {
       if (!(e instanceof StaleRecordError)) throw e;
       return renderOutcomes(res, 409, await context(req, ctx.referral.id), { version: ctx.referral.version }, { form: STALE_MESSAGE });
     }
+    confirm(req, `Outcomes recorded for ${namesOn(ctx.children, ctx.referral.children)}`);
     res.redirect(`/referrals/${ctx.referral.id}`);
   }
 
