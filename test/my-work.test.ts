@@ -111,6 +111,23 @@ describe('names on the case list and the family page, and My work', () => {
     expect(banner(bad.text)).toBeUndefined();
   });
 
+  it('forms know the family: the only child ticked on a new referral, the family’s surname offered for a new child, attendance as numbers of people', async () => {
+    const db = t.testDb.db;
+    const patel = await db('families').where({ family_ref: 'WORK-2' }).first();
+    const only = await db('children').where({ family_id: patel.id }).first();
+    const form = await coordinator.get(`/families/${patel.id}/referrals/new`);
+    expect(form.text).toMatch(new RegExp(`value="${only.id}"[^>]*checked|checked[^>]*value="${only.id}"`));
+    const smith = await coordinator.get(`/families/${smithFamily}/referrals/new`);
+    expect(smith.text).not.toMatch(/name="children"[^>]*checked/); // two children: the coordinator chooses
+    const child = await coordinator.get(`/families/${patel.id}/children/new`);
+    expect(child.text).toMatch(/id="last_name"[^>]*value="Patel"/);
+    const referral = await db('referrals').where({ family_id: patel.id }).first();
+    const conference = await coordinator.get(`/referrals/${referral.id}/stages/conference`);
+    expect(conference.text).toContain('Number of parents or carers who attended');
+    expect(conference.text).toMatch(/id="attend_parents"[^>]*inputmode="numeric"/);
+    expect(conference.text).toContain('A number of people, 0 if none');
+  });
+
   it('says so when nothing needs the user, and is not for administrators', async () => {
     const page = plain((await other.get('/my-work')).text);
     expect(page).toContain('Nothing needs you now');

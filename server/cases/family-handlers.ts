@@ -13,7 +13,7 @@ import { createFamily, familyRefTaken, loadFamily } from './families-repository.
 import { loadReferrals } from './referrals-repository.js';
 import { searchCases, PAGE_SIZE } from './case-list.js';
 import { nextStep } from './next-step.js';
-import { childName, familyName } from './names.js';
+import { childName, commonSurname, familyName } from './names.js';
 import { confirm } from '../common/flash.js';
 import { CHILD_FIELDS } from './stages.js';
 import { rawFromRecord } from './form-parsing.js';
@@ -137,9 +137,10 @@ export function familyHandlers({ db }: Services) {
   }
 
   async function newChild(req: Request, res: Response) {
-    const family = await loadFamily(db, idParam(req));
-    if (!family) throw notFound();
-    await renderChildForm(req, res, 200, { family, values: {}, errors: {} });
+    const loaded = await loadFamilyWithChildren(db, idParam(req));
+    if (!loaded) throw notFound();
+    // offered the family's surname (the one most of its children have), to change if it differs
+    await renderChildForm(req, res, 200, { family: loaded.family, values: { last_name: commonSurname(loaded.children.filter((c) => !c.merged_into_id)) ?? '' }, errors: {} });
   }
 
   async function createChildPost(req: Request, res: Response) {

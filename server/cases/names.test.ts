@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { childName, familyName } from './names.js';
+import { childName, commonSurname, familyName } from './names.js';
 
 describe('names on the pages', () => {
   it('names a child, or says it is unborn with its due date', () => {
@@ -14,5 +14,11 @@ describe('names on the pages', () => {
   it('names a family by its children’s surnames, each once, in order', () => {
     expect(familyName([{ last_name: 'Smith' }, { last_name: 'smith' }, { last_name: 'Jones' }, { last_name: null }])).toBe('Smith / Jones');
     expect(familyName([{ last_name: ' ' }])).toBeNull();
+  });
+
+  it('offers a new child the surname most of the family’s children have', () => {
+    expect(commonSurname([{ last_name: 'Jones' }, { last_name: 'Smith' }, { last_name: 'smith' }])).toBe('Smith');
+    expect(commonSurname([{ last_name: 'Jones' }, { last_name: 'Smith' }])).toBe('Jones');
+    expect(commonSurname([{ last_name: null }])).toBeNull();
   });
 });

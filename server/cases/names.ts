@@ -29,3 +29,18 @@ export function familyName(children: Pick<NamedChild, 'last_name'>[]): string | 
   }
   return seen.size ? [...seen.values()].join(' / ') : null;
 }
+
+/** The surname most of the children have (the first of them on a tie), or null. */
+export function commonSurname(children: Pick<NamedChild, 'last_name'>[]): string | null {
+  const counts = new Map<string, { name: string; n: number }>();
+  for (const c of children) {
+    const s = (c.last_name ?? '').trim();
+    if (!s) continue;
+    const k = counts.get(s.toLowerCase());
+    if (k) k.n += 1;
+    else counts.set(s.toLowerCase(), { name: s, n: 1 });
+  }
+  let best: { name: string; n: number } | null = null;
+  for (const v of counts.values()) if (!best || v.n > best.n) best = v;
+  return best?.name ?? null;
+}

@@ -75,7 +75,9 @@ export function referralHandlers({ db }: Services) {
   }
 
   async function newReferral(req: Request, res: Response) {
-    await renderNew(req, res, 200, { coordinator_id: String(req.user!.id), children: [] }, {});
+    // A family with one child: that child is on the referral unless the coordinator says otherwise.
+    const active = (await loadChildren(db, { family_id: idParam(req) })).filter((c) => !c.merged_into_id);
+    await renderNew(req, res, 200, { coordinator_id: String(req.user!.id), children: active.length === 1 ? [String(active[0].id)] : [] }, {});
   }
 
   async function createReferralPost(req: Request, res: Response) {

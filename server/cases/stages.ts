@@ -26,7 +26,7 @@ export interface StageSpec {
 
 const date = (name: string, label: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ name, label, kind: 'date', ...extra });
 const text = (name: string, label: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ name, label, kind: 'text', max: 200, ...extra });
-const count = (name: string, label: string): FieldSpec => ({ name, label, kind: 'count', max: 200 });
+const count = (name: string, label: string): FieldSpec => ({ name, label, kind: 'count', max: 200, hint: 'A number of people, 0 if none' });
 const yesno = (name: string, label: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ name, label, kind: 'yesno', ...extra });
 
 export const REFERRAL_DETAILS: StageSpec = {
@@ -68,11 +68,11 @@ export const STAGES: StageSpec[] = [
     fields: [
       date('initial_fgc_date', 'Date the initial conference was held', { hint: 'Leave blank if it did not take place' }),
       { name: 'fgc_not_held_reason', label: 'Reason the conference did not take place', kind: 'code', list: 'not_held_reason', hint: 'Only if no conference will be held' },
-      count('attend_parents', 'Parents or carers attending'),
-      count('attend_maternal', 'Maternal relatives attending'),
-      count('attend_paternal', 'Paternal relatives attending'),
-      count('attend_friends', 'Friends and community attending'),
-      count('attend_professionals', 'Professionals attending'),
+      count('attend_parents', 'Number of parents or carers who attended'),
+      count('attend_maternal', 'Number of maternal relatives who attended'),
+      count('attend_paternal', 'Number of paternal relatives who attended'),
+      count('attend_friends', 'Number of friends and community members who attended'),
+      count('attend_professionals', 'Number of professionals who attended'),
       { name: 'child_participation', label: 'Child participation', kind: 'radios', list: 'child_participation' },
       yesno('advocate_used', 'Was an advocate used?'),
       yesno('interpreter_used', 'Was an interpreter used?'),

@@ -231,11 +231,11 @@ describe('recording a referral in the browser', () => {
     expect(await h1()).toBe('Initial conference');
     await expectAccessible(page, 'the initial conference form');
     await fillDate('Date the initial conference was held', dates.conference);
-    await page.getByLabel('Parents or carers attending').fill('2');
-    await page.getByLabel('Maternal relatives attending').fill('3');
-    await page.getByLabel('Paternal relatives attending').fill('1');
-    await page.getByLabel('Friends and community attending').fill('1');
-    await page.getByLabel('Professionals attending').fill('2');
+    await page.getByLabel('Number of parents or carers who attended').fill('2');
+    await page.getByLabel('Number of maternal relatives who attended').fill('3');
+    await page.getByLabel('Number of paternal relatives who attended').fill('1');
+    await page.getByLabel('Number of friends and community members who attended').fill('1');
+    await page.getByLabel('Number of professionals who attended').fill('2');
     await radioIn('Child participation', 'Views given through an advocate').check();
     await radioIn('Was an advocate used?', 'Yes').check();
     await radioIn('Was an interpreter used?', 'No').check();
@@ -243,7 +243,7 @@ describe('recording a referral in the browser', () => {
     await save();
     expect(page.url()).toBe(referralUrl);
     expect(await text(summaryValue('Date the initial conference was held'))).toBe(formatDate(dates.conference));
-    expect(await text(summaryValue('Maternal relatives attending'))).toBe('3');
+    expect(await text(summaryValue('Number of maternal relatives who attended'))).toBe('3');
     expect(await text(summaryValue('Child participation'))).toBe('Views given through an advocate');
     expect(await text(summaryValue('Was an interpreter used?'))).toBe('No');
     expect(await nextStep()).toBe('Next step: Plan to record');
