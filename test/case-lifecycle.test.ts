@@ -72,7 +72,7 @@ describe('a two-child family: one child not known to CSC, one unborn', () => {
     const links = await db()('referral_children').where({ referral_id: referralId }).orderBy('child_id');
     expect(links.map((l: any) => [l.child_id, l.legal_status])).toEqual([[olderId, 'NKCSC'], [unbornId, 'PLO']]);
     const page = await coordinator.get(`/referrals/${referralId}`);
-    expect(page.text).toContain('Next step: Offer due');
+    expect(page.text).toContain('Next step: Record the FGC offer');
   });
 
   it('refuses an offer before the referral date, with a clear message, and saves nothing', async () => {
@@ -107,7 +107,7 @@ describe('a two-child family: one child not known to CSC, one unborn', () => {
     }
     let page = await coordinator.get(`/referrals/${referralId}`);
     // the conference was over 6 months before today, so the 6-month outcome is what is due
-    expect(page.text).toContain('Next step: Outcome due at 6 months');
+    expect(page.text).toContain('Next step: Record the 6-month outcome: due 1 April 2026');
     const review = await postForm(coordinator, `/referrals/${referralId}/reviews`, { version: await versionOf(referralId), ...dateFields('review_date', '2026-01-05'), plan_working: 'yes' });
     expect(review.status).toBe(302);
     const outcomes = await postForm(coordinator, `/referrals/${referralId}/outcomes`, {
@@ -144,10 +144,12 @@ describe('a two-child family: one child not known to CSC, one unborn', () => {
     expect(rows.some((r: any) => r.entity === 'referral_child' && r.child_id === unbornId && r.field === 'outcome_6m_living' && r.new_value === 'KININF')).toBe(true);
     expect(rows.every((r: any) => /^\d{4}-\d{2}-\d{2}T/.test(r.at))).toBe(true);
     const history = await manager.get(`/referrals/${referralId}/history`);
-    expect(history.text).toContain('offer date');
+    expect(history.text).toContain('Date the FGC was offered to parents or carers');
+    expect(history.text).toContain('3 September 2025');
     expect(history.text).toContain('Test coordinator');
     const childHistory = await coordinator.get(`/children/${olderId}/history`);
-    expect(childHistory.text).toContain('NKCSC');
+    expect(childHistory.text).toContain('Not known to children&#39;s social care');
+    expect(childHistory.text).not.toContain('NKCSC');
   });
 
   it('refuses the second of two concurrent edits instead of overwriting', async () => {

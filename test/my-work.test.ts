@@ -109,6 +109,21 @@ describe('names on the case list and the family page, and My work', () => {
     const bad = await postForm(coordinator, `/referrals/${id}/stages/consent`, { version: r3.version, consent_decision: '' });
     expect(bad.status).toBe(400);
     expect(banner(bad.text)).toBeUndefined();
+
+    // the history reads as people speak: labels, names, UK local time
+    const history = plain((await coordinator.get(`/referrals/${id}/history`)).text);
+    expect(history).toContain('Consent given');
+    expect(history).not.toContain('GIVEN');
+    expect(history).toContain('Test coordinator');
+    expect(history).not.toMatch(/coordinator id|child \d|\bUTC\b|\d{4}-\d{2}-\d{2}/);
+    expect(history).toContain('Added Fay Gold on the referral');
+    expect(history).toMatch(/\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4} at \d{1,2}:\d{2}(am|pm)/);
+  });
+
+  it('shows times in UK local time, summer time included', async () => {
+    const { localDateTime } = await import('../server/cases/history-view.js');
+    expect(localDateTime('2026-07-01T13:05:00.000Z')).toBe('1 July 2026 at 2:05pm');
+    expect(localDateTime('2026-12-05T09:30:00.000Z')).toBe('5 December 2026 at 9:30am');
   });
 
   it('forms know the family: the only child ticked on a new referral, the family’s surname offered for a new child, attendance as numbers of people', async () => {

@@ -15,6 +15,7 @@ import { searchCases, PAGE_SIZE } from './case-list.js';
 import { nextStep } from './next-step.js';
 import { childName, commonSurname, familyName } from './names.js';
 import { confirm } from '../common/flash.js';
+import { historyNames as namesFor, readableHistory } from './history-view.js';
 import { CHILD_FIELDS } from './stages.js';
 import { rawFromRecord } from './form-parsing.js';
 import { auditContext, idParam, versionField } from './http.js';
@@ -40,6 +41,7 @@ function carriedFields(body: Record<string, unknown>): [string, string][] {
 
 export function familyHandlers({ db }: Services) {
   const today = () => todayIso();
+  const historyNames = (req: Request, familyId: number) => namesFor(db, req, familyId);
 
   async function caseList(req: Request, res: Response) {
     const q = str(req.query.q).slice(0, 100);
@@ -189,9 +191,10 @@ export function familyHandlers({ db }: Services) {
     const subject = scope === 'family' ? await loadFamily(db, id) : await loadChild(db, id);
     if (!subject) throw notFound();
     const familyId = scope === 'family' ? id : (subject as any).family_id;
+    const [entries, names] = await Promise.all([loadHistory(db, scope, id), historyNames(req, familyId)]);
     res.render('cases/history', {
-      title: scope === 'family' ? `Change history: family ${(subject as any).family_ref}` : `Change history: child ${(subject as any).child_ref}`,
-      entries: await loadHistory(db, scope, id),
+      title: scope === 'family' ? `Change history: family ${(subject as any).family_ref}` : `Change history: ${childName(subject as any)}`,
+      rows: readableHistory(entries, names),
       backLink: `/families/${familyId}`,
     });
   }

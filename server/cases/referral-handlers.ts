@@ -1,4 +1,5 @@
 import { confirm } from '../common/flash.js';
+import { historyNames, readableHistory } from './history-view.js';
 import { childName } from './names.js';
 import type { Request, Response } from 'express';
 import type { Services } from '../services.js';
@@ -278,9 +279,10 @@ export function referralHandlers({ db }: Services) {
   async function history(req: Request, res: Response) {
     const referral = await loadReferral(db, idParam(req));
     if (!referral) throw notFound();
+    const [entries, names] = await Promise.all([loadHistory(db, 'referral', referral.id), historyNames(db, req, referral.family_id)]);
     res.render('cases/history', {
       title: `Change history: referral ${referral.referral_ref}`,
-      entries: await loadHistory(db, 'referral', referral.id),
+      rows: readableHistory(entries, names),
       backLink: `/referrals/${referral.id}`,
     });
   }
