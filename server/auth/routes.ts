@@ -40,10 +40,14 @@ export function authRoutes(services: Services, passport: AppPassport): Router {
       renderSignIn(res, 429, {}, { email: 'Too many sign-in attempts from this network. Wait 15 minutes and try again.' }),
   });
 
-  router.get('/sign-in', (req, res) => {
+  router.get('/sign-in', async (req, res) => {
     if (req.user) return res.redirect(homeFor(req.user.role as any));
     const failure = SSO_FAILURES[String(req.query.sso ?? '')];
     res.locals.passwordSet = req.query['password-set'] === '1';
+    // A new installation: point to first run; after it, say the administrator account exists.
+    const noAccounts = (await countUsers(db)) === 0;
+    res.locals.firstRun = noAccounts;
+    res.locals.firstRunDone = !noAccounts && req.query['first-run'] === '1';
     renderSignIn(res, failure ? 401 : 200, {}, failure ? { sso: failure } : {});
   });
 
