@@ -18,6 +18,7 @@ export const CODE_LIST_NAMES = {
   consent_decision: 'Consent decision',
   decline_reason: 'Reason consent was not given',
   not_held_reason: 'Reason an FGC did not take place',
+  closure_reason: 'Reason an FGC episode closed after a conference',
   child_participation: 'Child participation',
   plan_content: 'Plan content',
   outcome_legal_status: 'Legal status at 6 and 12 months',
@@ -36,6 +37,17 @@ const legalStatus: SeedCode[] = [
   { code: 'PROC', label: 'In care proceedings' },
   { code: 'S20', label: 'Looked after, accommodated under s20' },
   { code: 'CO', label: 'Looked after, interim or full care order' },
+  { code: 'OTH', label: 'Other' },
+];
+
+/** Why an episode closed after its initial conference (ours). */
+export const CLOSURE_REASONS: SeedCode[] = [
+  { code: 'PLANDONE', label: 'Plan completed' },
+  { code: 'FAMWITHDREW', label: 'Family withdrew' },
+  { code: 'PLANBROKE', label: 'Plan broke down' },
+  { code: 'ESCALATED', label: 'Concerns escalated (child protection or proceedings)' },
+  { code: 'STEPDOWN', label: "Case stepped down or closed by children's social care" },
+  { code: 'MOVED', label: 'Family moved out of area' },
   { code: 'OTH', label: 'Other' },
 ];
 
@@ -132,6 +144,9 @@ export const SEED_CODE_LISTS: Record<CodeListName, SeedCode[]> = {
     { code: 'MOVED', label: 'Family moved out of area' },
     { code: 'OTH', label: 'Other' },
   ],
+  // Added by migration 014 (not in shared/code-lists.md): why an episode closed once a
+  // conference was held; an episode closed without one has its not-held reason instead.
+  closure_reason: CLOSURE_REASONS,
   child_participation: [
     { code: 'ATTENDED', label: 'Attended in person' },
     { code: 'ADVOCATE', label: 'Views given through an advocate' },

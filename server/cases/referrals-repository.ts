@@ -14,7 +14,7 @@ export const REFERRAL_FIELDS = [
   'initial_fgc_date', 'fgc_not_held_reason', 'attend_parents', 'attend_maternal', 'attend_paternal', 'attend_friends',
   'attend_professionals', 'child_participation', 'advocate_used', 'interpreter_used', 'private_family_time',
   'plan_agreed', 'plan_date', 'plan_sent_date', 'plan_uploaded_date',
-  'closure_date', 'family_feedback', 'professional_feedback',
+  'closure_date', 'closure_reason', 'family_feedback', 'professional_feedback',
 ] as const;
 const BOOLEAN_FIELDS = ['advocate_used', 'interpreter_used', 'private_family_time', 'plan_agreed'];
 

@@ -69,6 +69,8 @@ export interface Referral {
   plan_sent_date: IsoDate | null;
   plan_uploaded_date: IsoDate | null;
   closure_date: IsoDate | null;
+  /** why the episode closed after a conference (closure_reason list); absent where the data came from elsewhere */
+  closure_reason?: string | null;
   family_feedback: string | null;
   professional_feedback: string | null;
   version: number;
