@@ -58,7 +58,8 @@ export async function availableYears(db: Knex): Promise<number[]> {
   const current = currentFinancialYear();
   const first = row?.first ? financialYearOf(String(row.first)) : current;
   const years: number[] = [];
-  for (let y = current; y >= Math.max(first, current - 15); y--) years.push(y);
+  // the current year and every year with data, the latest complete year always among them
+  for (let y = current; y >= Math.max(Math.min(first, current - 1), current - 15); y--) years.push(y);
   return years;
 }
 

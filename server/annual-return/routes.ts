@@ -12,6 +12,8 @@ import { ReturnExportError } from './workbook.js';
 import type { Population } from './counting.js';
 import { childExtract, EXTRACT_COLUMNS } from './child-extract.js';
 import { SHEET_SECTIONS, SUMMARY_LINES } from './sections.js';
+import { withNames } from '../cases/case-list.js';
+import { childName } from '../cases/names.js';
 
 /** Settings the data lead keeps for the return (the rest are the administrator's). */
 const RETURN_ANSWERS = SETTINGS.filter((s) =>
@@ -59,8 +61,10 @@ export function returnRoutes({ db }: Services): Router {
     const built = await buildReturn(db, year);
     // what the workbook download would warn about or refuse (a mapping that cannot be read shows when downloading)
     const plan = await returnWorkbookPlan(built).catch(() => null);
+    // written answers the About sheet would carry blank
+    const blankAnswers = RETURN_ANSWERS.filter((a) => !String(built.ctx.settings[a.key] ?? '').trim()).map((a) => a.label);
     res.render('returns/year', {
-      workbookWarnings: plan?.warnings ?? [], workbookProblems: plan?.problems ?? [],
+      workbookWarnings: plan?.warnings ?? [], workbookProblems: plan?.problems ?? [], blankAnswers,
       title: `Annual return ${built.ret.period.label}`, year, ret: built.ret, ctx: built.ctx, sections: SHEET_SECTIONS, summaryLines: SUMMARY_LINES,
       years: await availableYears(db), settings: built.ctx.settings,
     });
@@ -86,15 +90,19 @@ export function returnRoutes({ db }: Services): Router {
       const p = Object.hasOwn(ret.populations, population) ? (ret.populations as Record<string, Population>)[population] : undefined;
       unit = str(req.query.unit) === 'children' ? 'children' : 'fgcs';
       if (!p || (unit === 'children' && !p.childIds)) throw notFound();
-      title = `${p.title} (${unit === 'children' ? 'children' : 'FGCs'})`;
+      // review meetings are drilled into as the FGCs whose reviews were held in the year
+      title = p.meetings !== undefined ? `${p.title}: the FGCs whose review meetings are counted` : `${p.title} (${unit === 'children' ? 'children' : 'FGCs'})`;
       ids = unit === 'children' ? p.childIds! : p.fgcIds;
     }
     const page = ids.slice(0, 1000);
+    // The data lead may see who is counted: children's names and references (never in the workbook).
     const rows = unit === 'fgcs'
-      ? await db('referrals as r').join('families as f', 'f.id', 'r.family_id').whereIn('r.id', page)
-        .select('r.id', 'r.referral_ref', 'r.referral_date', 'f.id as family_id', 'f.family_ref').orderBy('r.referral_date')
-      : await db('children as c').join('families as f', 'f.id', 'c.family_id').whereIn('c.id', page)
-        .select('c.id', 'c.child_ref', 'c.cms_id', 'f.id as family_id', 'f.family_ref').orderBy('c.child_ref');
+      ? await withNames(db, (await db('referrals as r').join('families as f', 'f.id', 'r.family_id').whereIn('r.id', page)
+        .select('r.id', 'r.referral_ref', 'r.referral_date', 'f.id as family_id', 'f.family_ref')
+        .orderBy([{ column: 'r.referral_date' }, { column: 'r.referral_ref' }])).map((r) => ({ ...r, id: Number(r.id), family_id: Number(r.family_id) })))
+      : (await db('children as c').join('families as f', 'f.id', 'c.family_id').whereIn('c.id', page)
+        .select('c.id', 'c.child_ref', 'c.cms_id', 'c.first_name', 'c.last_name', 'c.date_of_birth', 'c.expected_date_of_birth', 'f.id as family_id', 'f.family_ref')
+        .orderBy('c.child_ref')).map((c) => ({ ...c, name: childName(c) }));
     res.render('returns/figures', { title, year, period: ret.period, unit, rows, count: ids.length, backLink: `/returns/${year}` });
   });
 
