@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from './support/db.js';
 import { migrateDownAll, migrateLatest, isPostgres } from '../db/connection.js';
+import { migrationSource } from '../db/migrations/index.js';
 
 let t: TestDb;
 beforeAll(async () => {
@@ -30,6 +31,18 @@ describe('migrations on an empty database', () => {
     expect((await tables()).filter((n) => !n.startsWith('knex_'))).toEqual([]);
     await migrateLatest(t.db);
     expect(await tables()).toEqual(up);
+  });
+
+  it('014 gives an install that predates it the closure reasons, and its down takes them away', async () => {
+    await migrateLatest(t.db);
+    const closureCodes = async () => (await t.db('code_lists').where({ list: 'closure_reason' }).orderBy('sort_order')).map((c) => c.code);
+    expect(await closureCodes()).toEqual(['PLANDONE', 'FAMWITHDREW', 'PLANBROKE', 'ESCALATED', 'STEPDOWN', 'MOVED', 'OTH']);
+    await t.db.migrate.down({ migrationSource });
+    expect(await closureCodes()).toEqual([]);
+    expect(await t.db.schema.hasColumn('referrals', 'closure_reason')).toBe(false);
+    await migrateLatest(t.db);
+    expect(await closureCodes()).toHaveLength(7);
+    expect(await t.db.schema.hasColumn('referrals', 'closure_reason')).toBe(true);
   });
 
   it('enforces foreign keys', async () => {

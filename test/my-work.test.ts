@@ -143,6 +143,38 @@ describe('names on the case list and the family page, and My work', () => {
     expect(conference.text).toContain('A number of people, 0 if none');
   });
 
+  it('asks why an episode closed when a conference was held (a code list of its own), and why none took place when it was not', async () => {
+    const db = t.testDb.db;
+    const patel = await db('families').where({ family_ref: 'WORK-2' }).first();
+    const held = await db('referrals').where({ family_id: patel.id }).first();
+    const form = await coordinator.get(`/referrals/${held.id}/stages/closure`);
+    expect(form.text).toContain('Reason the episode closed');
+    expect(form.text).toContain('Plan completed');
+    expect(form.text).toContain('Family withdrew');
+    expect(form.text).not.toContain('name="fgc_not_held_reason"');
+    const saved = await postForm(coordinator, `/referrals/${held.id}/stages/closure`, { version: held.version, ...dateFields('closure_date', held.closure_date), closure_reason: 'PLANDONE' });
+    expect(saved.status).toBe(302);
+    expect((await db('referrals').where({ id: held.id }).first()).closure_reason).toBe('PLANDONE');
+    const family = plain((await coordinator.get(`/families/${patel.id}`)).text);
+    expect(family).toContain('Closure recorded for Cara Patel');
+    expect(family).toMatch(/Closed \d{1,2} \w+ \d{4}: Plan completed/);
+    const history = plain((await coordinator.get(`/referrals/${held.id}/history`)).text);
+    expect(history).toContain('Reason the episode closed');
+    expect(history).not.toContain('PLANDONE');
+    const bad = await postForm(coordinator, `/referrals/${held.id}/stages/closure`, { version: held.version + 1, ...dateFields('closure_date', held.closure_date), closure_reason: 'NOSUCH' });
+    expect(bad.status).toBe(400);
+    // no conference held: the form asks why not, and ignores a closure reason sent anyway
+    const hughes = await db('families').where({ family_ref: 'WORK-4' }).first();
+    const declined = await db('referrals').where({ family_id: hughes.id }).first();
+    const notHeld = await coordinator.get(`/referrals/${declined.id}/stages/closure`);
+    expect(notHeld.text).toContain('name="fgc_not_held_reason"');
+    expect(notHeld.text).not.toContain('name="closure_reason"');
+    await postForm(coordinator, `/referrals/${declined.id}/stages/closure`, { version: declined.version, ...dateFields('closure_date', declined.closure_date), fgc_not_held_reason: 'NOCONSENT', closure_reason: 'PLANDONE' });
+    const after = await db('referrals').where({ id: declined.id }).first();
+    expect(after.fgc_not_held_reason).toBe('NOCONSENT');
+    expect(after.closure_reason).toBeNull();
+  });
+
   it('says so when nothing needs the user, and is not for administrators', async () => {
     const page = plain((await other.get('/my-work')).text);
     expect(page).toContain('Nothing needs you now');

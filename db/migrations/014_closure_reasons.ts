@@ -16,8 +16,8 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.schema.alterTable('referrals', (t) => {
-    t.dropColumn('closure_reason');
-  });
+  // Plain DROP COLUMN (SQLite 3.35+ and PostgreSQL): knex's SQLite dropColumn rebuilds the
+  // table, which would lose the case-change triggers of migration 011.
+  await knex.raw('alter table referrals drop column closure_reason');
   await knex('code_lists').where({ list: 'closure_reason' }).delete();
 }

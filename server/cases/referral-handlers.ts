@@ -16,7 +16,7 @@ import { parseFields, rawFromRecord } from './form-parsing.js';
 import { blockingErrors, checkReferral, familyIssues, formErrors, issueLines } from '../quality/record-checks.js';
 import { qualityContext } from '../quality/context.js';
 import { nextStep } from './next-step.js';
-import { OUTCOME_FIELDS, REFERRAL_DETAILS, REVIEW_FIELDS, STAGES, stageByKey, type StageSpec } from './stages.js';
+import { OUTCOME_FIELDS, REFERRAL_DETAILS, REVIEW_FIELDS, STAGES, stageByKey, stageForEpisode, type StageSpec } from './stages.js';
 import { auditContext, idParam, versionField } from './http.js';
 import { STALE_MESSAGE, StaleRecordError } from './locking.js';
 import type { Child, Referral } from './types.js';
@@ -128,14 +128,14 @@ export function referralHandlers({ db }: Services) {
   };
 
   async function stageForm(req: Request, res: Response) {
-    const stage = stageOf(req);
     const ctx = await context(req);
+    const stage = stageForEpisode(stageOf(req), ctx.referral);
     await renderStage(res, 200, ctx, stage, { ...rawFromRecord(stage.fields, ctx.referral as any), version: ctx.referral.version }, {});
   }
 
   async function stagePost(req: Request, res: Response) {
-    const stage = stageOf(req);
     const ctx = await context(req);
+    const stage = stageForEpisode(stageOf(req), ctx.referral);
     const { referral } = ctx;
     const parsed = parseFields(stage.fields, req.body, ctx.codes, today(), { coordinatorIds: ctx.coordinators.map((c) => c.id), current: referral as any });
     const { plan_content, ...fields } = parsed.values;

@@ -96,6 +96,7 @@ export const STAGES: StageSpec[] = [
     fields: [
       date('closure_date', 'Date the FGC episode closed', { required: true }),
       { name: 'fgc_not_held_reason', label: 'Reason the conference did not take place', kind: 'code', list: 'not_held_reason', hint: 'Only if no initial conference was held' },
+      { name: 'closure_reason', label: 'Reason the episode closed', kind: 'code', list: 'closure_reason', hint: 'After the conference, for example the plan was completed or the family withdrew' },
       { name: 'family_feedback', label: 'Feedback from the family and child', kind: 'textarea', max: 4000 },
       { name: 'professional_feedback', label: 'Feedback from professionals', kind: 'textarea', max: 4000 },
     ],
@@ -104,6 +105,16 @@ export const STAGES: StageSpec[] = [
 
 export function stageByKey(key: string): StageSpec | undefined {
   return STAGES.find((s) => s.key === key);
+}
+
+/**
+ * A stage's form for one episode. The closure form asks why the episode closed when a
+ * conference was held, and why none took place when it was not: never both.
+ */
+export function stageForEpisode(stage: StageSpec, episode: { initial_fgc_date: string | null }): StageSpec {
+  if (stage.key !== 'closure') return stage;
+  const skip = episode.initial_fgc_date ? 'fgc_not_held_reason' : 'closure_reason';
+  return { ...stage, fields: stage.fields.filter((f) => f.name !== skip) };
 }
 
 export const REVIEW_FIELDS: FieldSpec[] = [
