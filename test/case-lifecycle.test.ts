@@ -107,7 +107,7 @@ describe('a two-child family: one child not known to CSC, one unborn', () => {
     }
     let page = await coordinator.get(`/referrals/${referralId}`);
     // the conference was over 6 months before today, so the 6-month outcome is what is due
-    expect(page.text).toContain('Next step: Record the 6-month outcome: due 1 April 2026');
+    expect(page.text).toContain('Next step: Record the 6-month outcome by 1 April 2026, and the 12-month outcome by 1 October 2026');
     const review = await postForm(coordinator, `/referrals/${referralId}/reviews`, { version: await versionOf(referralId), ...dateFields('review_date', '2026-01-05'), plan_working: 'yes' });
     expect(review.status).toBe(302);
     const outcomes = await postForm(coordinator, `/referrals/${referralId}/outcomes`, {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, dateFields, postForm, signIn, type Agent, type TestApp } from './support/app.js';
 import { seedFamily, seedReferral } from './support/cases.js';
-import { addDays, addMonths, todayIso } from '../server/common/dates.js';
+import { addDays, addMonths, formatDate, todayIso } from '../server/common/dates.js';
 
 // Names where a coordinator looks (the case list, the family page) and their worklist:
 // open episodes and closed ones with an outcome due, each with its next step as a sentence
@@ -34,6 +34,17 @@ describe('names on the case list and the family page, and My work', () => {
     // an unborn child's episode, not yet offered
     const unborn = await seedFamily(db, 'WORK-3', [{ first_name: null, last_name: 'Owens', expected_date_of_birth: '2027-02-23' }]);
     await seedReferral(db, unborn.familyId, [{ child_id: unborn.childIds[0] }], { referral_date: addDays(today, -2), coordinator_id: me });
+    // closed after a conference: one whose 6-month outcome falls due in 20 days is on My work, one due in 3 months is not
+    const soon = await seedFamily(db, 'WORK-6', [{ first_name: 'Gus', last_name: 'Reed', date_of_birth: '2013-01-01' }]);
+    await seedReferral(db, soon.familyId, [{ child_id: soon.childIds[0] }], {
+      referral_date: addMonths(today, -8), coordinator_id: me, offer_date: addMonths(today, -8), consent_decision: 'GIVEN', consent_date: addMonths(today, -8),
+      initial_fgc_date: addDays(addMonths(today, -6), 20), plan_agreed: true, closure_date: addMonths(today, -1),
+    });
+    const later = await seedFamily(db, 'WORK-7', [{ first_name: 'Hal', last_name: 'Reed', date_of_birth: '2013-01-01' }]);
+    await seedReferral(db, later.familyId, [{ child_id: later.childIds[0] }], {
+      referral_date: addMonths(today, -5), coordinator_id: me, offer_date: addMonths(today, -5), consent_decision: 'GIVEN', consent_date: addMonths(today, -5),
+      initial_fgc_date: addMonths(today, -3), plan_agreed: true, closure_date: addMonths(today, -1),
+    });
     // a closed episode with nothing due, and someone else's open episode: neither on My work
     const done = await seedFamily(db, 'WORK-4', [{ first_name: 'Dan', last_name: 'Hughes', date_of_birth: '2010-01-01' }]);
     await seedReferral(db, done.familyId, [{ child_id: done.childIds[0] }], { referral_date: addMonths(today, -3), coordinator_id: me, offer_date: addMonths(today, -3), consent_decision: 'DECLINED', consent_date: addMonths(today, -3), decline_reason: 'NOTWANTED', closure_date: addMonths(today, -2) });
@@ -69,8 +80,11 @@ describe('names on the case list and the family page, and My work', () => {
     const order = ['Cara Patel', 'Amy Smith, Ben Jones', 'Unborn Owens'].map((n) => page.indexOf(n));
     expect(order.every((i) => i >= 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(page).toContain('Record the 6-month outcome: due');
+    expect(page).toContain(`Record the 6-month outcome by ${formatDate(addMonths(addMonths(today, -7), 6))}, and the 12-month outcome by ${formatDate(addMonths(addMonths(today, -7), 12))}`);
     expect(page).toContain('Overdue');
+    expect(page).toContain('Gus Reed');
+    expect(page).not.toContain('Hal Reed');
+    expect(page).not.toMatch(/\d{4}-\d{2}-\d{2}|Closed Closed|due .{0,40}\(due/);
     expect(page).toContain('Record the family’s consent decision');
     expect(page).toContain('Record the FGC offer');
     expect(page).not.toContain('Dan Hughes');

@@ -1,14 +1,14 @@
 import type { Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { Services } from '../services.js';
-import { todayIso } from '../common/dates.js';
+import { addDays, todayIso } from '../common/dates.js';
 import { withNames } from './case-list.js';
 import { loadReferrals } from './referrals-repository.js';
 import { nextStep, type NextStep } from './next-step.js';
 
 // "My work": the signed-in coordinator's episodes that need something from them, each with
 // its next step and when it is due, overdue first: open episodes, and closed ones whose 6- or
-// 12-month outcome is due.
+// 12-month outcome is due within four weeks or overdue.
 
 export interface WorkItem {
   referralId: number;
@@ -23,6 +23,9 @@ export interface WorkItem {
   href: string;
   overdue: boolean;
 }
+
+/** A closed episode comes back to My work this many days before an outcome is due. */
+export const OUTCOME_NOTICE_DAYS = 28;
 
 /** Where a next step is recorded. */
 export function stepHref(referralId: number, next: NextStep): string {
@@ -48,8 +51,8 @@ export async function myWork(db: Knex, userId: number, today: string): Promise<W
   const referrals = await loadReferrals(db, { ids });
   const items = referrals
     .map((r) => ({ r, next: nextStep(r, today) }))
-    // closed episodes only while an outcome is due
-    .filter(({ r, next }) => !r.closure_date || next.kind === 'outcome-6' || next.kind === 'outcome-12');
+    // closed episodes only from four weeks before an outcome falls due
+    .filter(({ r, next }) => !r.closure_date || (next.stage === 'outcomes' && !!next.due && next.due <= addDays(today, OUTCOME_NOTICE_DAYS)));
   const families = new Map((await db('families').whereIn('id', [...new Set(items.map(({ r }) => r.family_id))]).select('id', 'family_ref')).map((f) => [Number(f.id), f.family_ref as string]));
   const named = await withNames(db, items.map(({ r, next }) => ({ id: r.id, family_id: r.family_id, r, next })));
   return named.map(({ r, next, children, family_name }) => ({

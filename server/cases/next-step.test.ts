@@ -34,14 +34,27 @@ describe('next step of an FGC episode', () => {
     expect(nextStep({ ...base, offer_date: '2025-05-01', consent_decision: 'GIVEN', fgc_not_held_reason: 'RISK' } as any, today).kind).toBe('closure');
   });
 
-  it('flags outcomes due at 6 and 12 months after the conference, even once closed', () => {
-    const held = { ...base, offer_date: '2024-01-01', consent_decision: 'GIVEN', initial_fgc_date: '2024-03-10', plan_agreed: true, closure_date: '2024-06-01' };
-    expect(nextStep(held as any, '2024-09-09')).toMatchObject({ kind: 'none', text: '6-month outcome due 10 September 2024; 12-month outcome due 10 March 2025' });
-    expect(nextStep(held as any, '2024-09-10')).toMatchObject({ kind: 'outcome-6', due: '2024-09-10', text: 'Record the 6-month outcome: due 10 September 2024' });
+  it('flags outcomes due at 6 and 12 months after the conference, naming both dates, and at once when closed', () => {
+    const open = { ...base, offer_date: '2024-01-01', consent_decision: 'GIVEN', initial_fgc_date: '2024-03-10', plan_agreed: true, review_dates: ['2024-06-01'] };
+    expect(nextStep(open as any, '2024-09-09').kind).toBe('closure');
+    expect(nextStep(open as any, '2024-09-10')).toMatchObject({ kind: 'outcome-6', due: '2024-09-10', stage: 'outcomes', text: 'Record the 6-month outcome by 10 September 2024, and the 12-month outcome by 10 March 2025' });
+    const held = { ...open, review_dates: [], closure_date: '2024-06-01' };
+    expect(nextStep(held as any, '2024-09-09')).toMatchObject({ kind: 'outcome-6', due: '2024-09-10', text: 'Record the 6-month outcome by 10 September 2024, and the 12-month outcome by 10 March 2025' });
+    expect(nextStep(held as any, '2024-09-10')).toMatchObject({ kind: 'outcome-6', due: '2024-09-10' });
     const six = { ...held, children: [{ ...base.children[0], outcome_6m_legal_status: 'CIN', outcome_6m_living: 'PARENTS' }] };
-    expect(nextStep(six as any, '2025-03-09')).toMatchObject({ kind: 'none', text: '12-month outcome due 10 March 2025' });
-    expect(nextStep(six as any, '2025-03-10')).toMatchObject({ kind: 'outcome-12', due: '2025-03-10' });
+    expect(nextStep(six as any, '2025-03-09')).toMatchObject({ kind: 'outcome-12', due: '2025-03-10', text: 'Record the 12-month outcome by 10 March 2025' });
     const all = { ...six, children: [{ ...six.children[0], outcome_12m_legal_status: 'NONE', outcome_12m_living: 'PARENTS' }] };
-    expect(nextStep(all as any, '2025-03-10')).toMatchObject({ kind: 'none', text: 'Nothing more to record' });
+    expect(nextStep(all as any, '2025-03-10')).toMatchObject({ kind: 'none', text: 'Nothing more to record', stage: null });
+  });
+
+  it('never repeats itself', () => {
+    const held = { ...base, offer_date: '2024-01-01', consent_decision: 'GIVEN', initial_fgc_date: '2024-03-10', plan_agreed: true };
+    for (const r of [base, held, { ...held, closure_date: '2024-06-01' }, { ...base, closure_date: '2024-06-01' }]) {
+      for (const day of ['2024-03-11', '2024-09-10', '2025-03-10', '2026-01-01']) {
+        const text = nextStep(r as any, day).text;
+        expect(text).not.toMatch(/\b(\w+) \1\b/i);
+        expect(text).not.toMatch(/due .*due/);
+      }
+    }
   });
 });

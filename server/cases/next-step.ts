@@ -29,20 +29,21 @@ export function outcomesToRecord(r: Episode): { months: 6 | 12; due: string }[] 
   return out;
 }
 
+/** "Record the 6-month outcome by 10 September 2024, and the 12-month outcome by 10 March 2025" */
+function outcomeSentence(outcomes: { months: 6 | 12; due: string }[]): string {
+  return `Record ${outcomes.map((o) => `the ${o.months}-month outcome by ${formatDate(o.due)}`).join(', and ')}`;
+}
+
 /** What the coordinator should do next on one FGC episode, as a sentence. Pure. */
 export function nextStep(r: Episode, today: string): NextStep {
   const held = r.initial_fgc_date;
   const outcomes = outcomesToRecord(r);
-  const dueNow = outcomes.find((o) => today >= o.due);
-  if (dueNow) {
-    return { kind: dueNow.months === 6 ? 'outcome-6' : 'outcome-12', text: `Record the ${dueNow.months}-month outcome: due ${formatDate(dueNow.due)}`, stage: 'outcomes', due: dueNow.due };
+  // Outcomes still to record name both dates, the 6-month one first; they are the next step
+  // once the first is due, and for a closed episode at once.
+  if (outcomes.length && (today >= outcomes[0].due || r.closure_date)) {
+    return { kind: outcomes[0].months === 6 ? 'outcome-6' : 'outcome-12', text: outcomeSentence(outcomes), stage: 'outcomes', due: outcomes[0].due };
   }
-  if (r.closure_date) {
-    if (outcomes.length) {
-      return { kind: 'none', text: outcomes.map((o) => `${o.months}-month outcome due ${formatDate(o.due)}`).join('; '), stage: null, due: outcomes[0].due };
-    }
-    return { kind: 'none', text: 'Nothing more to record', stage: null };
-  }
+  if (r.closure_date) return { kind: 'none', text: 'Nothing more to record', stage: null };
   if (!r.offer_date) return { kind: 'offer', text: 'Record the FGC offer', stage: 'offer' };
   if (!r.consent_decision) return { kind: 'consent', text: 'Record the family’s consent decision', stage: 'consent' };
   if (r.consent_decision !== 'GIVEN' || r.consent_withdrawn_date || r.fgc_not_held_reason) {
