@@ -128,6 +128,7 @@ describe('merging two records of one child, and undoing it', () => {
     const res = await postForm(coordinator, `/children/${jon}/merge`, { target: String(john), version: String(version) });
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe(`/families/${familyId}`);
+    expect((await coordinator.get(res.headers.location)).text).toMatch(/govuk-notification-banner--success[\s\S]*Records merged: Jon Smith is now part of John Smith/);
     expect((await db()('children').where({ id: jon }).first()).merged_into_id).toBe(john);
     const after = await links();
     expect(after.map((l: any) => [l.referral_id, l.child_id, l.legal_status])).toEqual([

@@ -9,6 +9,8 @@ import { loadChildren } from '../cases/children-repository.js';
 import { loadFamily } from '../cases/families-repository.js';
 import { STALE_MESSAGE, StaleRecordError } from '../cases/locking.js';
 import type { Child } from '../cases/types.js';
+import { childName } from '../cases/names.js';
+import { confirm } from '../common/flash.js';
 import { findPossibleDuplicates, REASON_TEXT } from './matcher.js';
 import { listMerges, MergeRefusedError, mergeChildren, undoMerge } from './merge.js';
 
@@ -66,6 +68,8 @@ export function duplicateRoutes({ db }: Services): Router {
       if (e instanceof StaleRecordError) return renderMerge(req, res, 409, (await loadChildren(db, { ids: [child.id] }))[0], null, { form: STALE_MESSAGE });
       throw e;
     }
+    const kept = (await loadChildren(db, { ids: [target] }))[0];
+    confirm(req, `Records merged: ${childName(child)} is now part of ${kept ? childName(kept) : 'the record kept'}`);
     res.redirect(`/families/${child.family_id}`);
   });
 
