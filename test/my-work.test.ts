@@ -113,6 +113,10 @@ describe('names on the case list and the family page, and My work', () => {
     const id = Number(referral.headers.location.split('/').pop());
     const r = await db('referrals').where({ id }).first();
     await postForm(coordinator, `/referrals/${id}/stages/offer`, { version: r.version, ...dateFields('offer_date', addDays(today, -2)) });
+    // an error page on the way neither shows the banner (it names a child) nor uses it up
+    const missing = await coordinator.get('/referrals/99999999');
+    expect(missing.status).toBe(404);
+    expect(missing.text).not.toContain('Fay Gold');
     expect(banner((await coordinator.get(`/referrals/${id}`)).text)).toBe('Offer recorded for Fay Gold');
     const r2 = await db('referrals').where({ id }).first();
     const consent = await postForm(coordinator, `/referrals/${id}/stages/consent`, { version: r2.version, consent_decision: 'GIVEN', ...dateFields('consent_date', addDays(today, -1)) });
