@@ -111,6 +111,7 @@ describe('names on the case list and the family page, and My work', () => {
     expect(referral.status).toBe(302);
     expect(banner((await coordinator.get(referral.headers.location)).text)).toBe('Referral added for Fay Gold');
     const id = Number(referral.headers.location.split('/').pop());
+    expect((await coordinator.get(`/referrals/${id}`)).text).toMatch(/govuk-caption-l"><a class="govuk-link" href="\/families\/\d+">Gold family<\/a>/);
     const r = await db('referrals').where({ id }).first();
     await postForm(coordinator, `/referrals/${id}/stages/offer`, { version: r.version, ...dateFields('offer_date', addDays(today, -2)) });
     // an error page on the way neither shows the banner (it names a child) nor uses it up

@@ -1,6 +1,6 @@
 import { confirm } from '../common/flash.js';
 import { historyNames, readableHistory } from './history-view.js';
-import { childName } from './names.js';
+import { childName, familyName } from './names.js';
 import type { Request, Response } from 'express';
 import type { Services } from '../services.js';
 import { currentCodeLists, codeLabel, codeOptions, type CodeLists } from '../codes/code-lists.js';
@@ -107,7 +107,7 @@ export function referralHandlers({ db }: Services) {
     res.render('cases/referral', {
       issues: issueLines(issues, children),
       title: `FGC referral ${referral.referral_ref}`,
-      referral, family, codes, codeLabel, stages: STAGES, next: nextStep(referral, today()),
+      referral, family, familyName: familyName(children.filter((c) => !c.merged_into_id)), codes, codeLabel, stages: STAGES, next: nextStep(referral, today()),
       coordinator: coordinators.find((c) => c.id === referral.coordinator_id)?.name ?? referral.coordinator_name,
       children: children.filter((c) => onReferral.has(c.id)).map((c) => ({ ...c, link: onReferral.get(c.id)! })),
       backLink: `/families/${family.id}`,

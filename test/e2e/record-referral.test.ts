@@ -6,8 +6,9 @@ import { addDays, addMonths, formatDate, splitIso, todayIso } from '../../server
 import { expectAccessible, openBrowserSession, type BrowserSession } from './browser.js';
 
 // A coordinator records a two-child family and one FGC episode, from sign-in to an agreed
-// plan, in a real browser against the real app. Every page visited is checked with axe
-// (WCAG 2.1 A and AA), including the sign-in page and a form showing errors.
+// plan, in a real browser against the real app, sees a success banner after each save, and
+// finds the family by a child's name on the case list and on My work. Every page visited is
+// checked with axe, including the sign-in page and a form showing errors.
 
 let t: TestApp;
 let server: Server;
@@ -29,7 +30,7 @@ afterAll(async () => {
 });
 
 // Event dates lie in the past (the app refuses future ones) and in the stages' order.
-// They are relative to today so the next step after the plan stays "Review due": an
+// They are relative to today so the next step after the plan stays the review: an
 // initial conference more than six months ago would make the 6-month outcome due instead.
 const today = todayIso();
 const dates = {
@@ -61,6 +62,13 @@ const summaryValue = (key: string): Locator =>
 const text = async (l: Locator) => ((await l.textContent()) ?? '').replace(/\s+/g, ' ').trim();
 const h1 = () => text(page.getByRole('heading', { level: 1 }));
 const nextStep = () => text(page.locator('.govuk-inset-text .app-next-step'));
+/** The success banner's message, checking it is announced (role=alert). */
+async function banner() {
+  const b = page.locator('.govuk-notification-banner--success');
+  expect(await b.getAttribute('role')).toBe('alert');
+  return text(b.locator('.govuk-notification-banner__heading'));
+}
+const unborn = `Unborn Rivera (due ${formatDate(due)})`;
 const path = () => new URL(page.url()).pathname;
 const isFocused = (l: Locator) => l.evaluate((el) => el === document.activeElement);
 const visible = async (l: Locator) => {
@@ -140,10 +148,12 @@ describe('recording a referral in the browser', () => {
     await save('Save family');
     expect(path()).toMatch(/^\/families\/\d+$/);
     familyUrl = page.url();
+    expect(await banner()).toBe('Family added, with Alex Rivera');
   });
 
   it('shows the family page with the first child', async () => {
-    expect(await h1()).toBe('FAM-E2E');
+    expect(await h1()).toBe('Rivera family');
+    expect(await text(page.getByRole('main'))).toContain('Family FAM-E2E');
     const row = await text(page.getByRole('row').filter({ hasText: 'Alex Rivera' }));
     expect(row).toContain("Not known to children's social care");
     expect(row).toContain(formatDate('2019-06-15'));
@@ -156,12 +166,15 @@ describe('recording a referral in the browser', () => {
     await go('Add a child');
     expect(await h1()).toBe('Add a child to the family');
     await expectAccessible(page, 'the add a child form');
-    await page.getByLabel('Last name').fill('Rivera');
+    // the family's surname is offered
+    expect(await page.getByLabel('Last name').inputValue()).toBe('Rivera');
     await fillDate('Expected date of delivery', due);
     await radioIn('Sex', 'Unknown / not yet born').check();
     await save('Save child');
     expect(page.url()).toBe(familyUrl);
+    expect(await banner()).toBe(`${unborn} added to the family`);
     expect(await page.getByRole('row').filter({ hasText: `Unborn, due ${formatDate(due)}` }).count()).toBe(1);
+    await expectAccessible(page, 'the family page with a success banner');
   });
 
   it('adds a referral covering both children, with their legal statuses', async () => {
@@ -186,7 +199,8 @@ describe('recording a referral in the browser', () => {
     expect(await text(summaryValue('Alex Rivera'))).toBe('Child in need plan');
     expect(await text(summaryValue('Rivera'))).toBe('Pre-proceedings (Public Law Outline)');
     expect(await text(summaryValue('Date the FGC service received the referral'))).toBe(formatDate(dates.referral));
-    expect(await nextStep()).toBe('Next step: Offer due');
+    expect(await banner()).toBe(`Referral added for Alex Rivera, ${unborn}`);
+    expect(await nextStep()).toBe('Next step: Record the FGC offer');
     await expectAccessible(page, 'the referral page');
   });
 
@@ -211,7 +225,8 @@ describe('recording a referral in the browser', () => {
     expect(page.url()).toBe(referralUrl);
     expect(await text(summaryValue('Date the FGC was offered to parents or carers'))).toBe(formatDate(dates.offer));
     expect(await text(summaryValue('How it was offered'))).toBe('At a home visit');
-    expect(await nextStep()).toBe('Next step: Consent awaited');
+    expect(await banner()).toBe(`Offer recorded for Alex Rivera, ${unborn}`);
+    expect(await nextStep()).toBe('Next step: Record the family’s consent decision');
   });
 
   it('records consent given', async () => {
@@ -223,7 +238,8 @@ describe('recording a referral in the browser', () => {
     await save();
     expect(page.url()).toBe(referralUrl);
     expect(await text(summaryValue('Decision'))).toBe('Consent given');
-    expect(await nextStep()).toBe('Next step: Conference to arrange');
+    expect(await banner()).toBe(`Consent recorded for Alex Rivera, ${unborn}`);
+    expect(await nextStep()).toBe('Next step: Arrange the conference, then record it');
   });
 
   it('records the initial conference: held, who attended, the child taking part', async () => {
@@ -246,7 +262,8 @@ describe('recording a referral in the browser', () => {
     expect(await text(summaryValue('Number of maternal relatives who attended'))).toBe('3');
     expect(await text(summaryValue('Child participation'))).toBe('Views given through an advocate');
     expect(await text(summaryValue('Was an interpreter used?'))).toBe('No');
-    expect(await nextStep()).toBe('Next step: Plan to record');
+    expect(await banner()).toBe(`Initial conference recorded for Alex Rivera, ${unborn}`);
+    expect(await nextStep()).toBe('Next step: Record the family plan');
   });
 
   it('records the agreed plan', async () => {
@@ -260,19 +277,20 @@ describe('recording a referral in the browser', () => {
     await content.getByRole('checkbox', { name: 'Safety plan / supervision by network' }).check();
     await save();
     expect(page.url()).toBe(referralUrl);
+    expect(await banner()).toBe(`Plan recorded for Alex Rivera, ${unborn}`);
   });
 
   it('shows the plan agreed and the review due on the referral page', async () => {
     expect(await text(summaryValue('Was a plan agreed?'))).toBe('Yes');
     expect(await text(summaryValue('Date the plan was agreed'))).toBe(formatDate(dates.plan));
     expect(await text(summaryValue('What the plan provides'))).toBe('Child remains at home with network support; Safety plan / supervision by network');
-    expect(await nextStep()).toBe(`Next step: Review due (due ${formatDate(reviewDue)})`);
+    expect(await nextStep()).toBe(`Next step: Hold the review conference by ${formatDate(reviewDue)}`);
     expect(await visible(page.locator('.govuk-inset-text').getByRole('link', { name: 'Record a review conference' }))).toBe(true);
     await expectAccessible(page, 'the referral page with an agreed plan');
   });
 
   it('shows the episode on the family timeline, and the case list shows the referral', async () => {
-    await go('FAM-E2E');
+    await go('Rivera family');
     expect(page.url()).toBe(familyUrl);
     const episode = page.locator('.app-timeline__item');
     expect(await episode.count()).toBe(1);
@@ -287,14 +305,38 @@ describe('recording a referral in the browser', () => {
       `Initial conference held ${formatDate(dates.conference)}`,
       `Plan agreed ${formatDate(dates.plan)}`,
     ]);
-    expect(await text(episode.locator('.app-next-step'))).toBe(`Next step: Review due (due ${formatDate(reviewDue)})`);
+    expect(await text(episode.locator('.app-next-step'))).toBe(`Next step: Hold the review conference by ${formatDate(reviewDue)}`);
     await expectAccessible(page, 'the family page with its timeline');
 
     await go('Cases');
     expect(path()).toBe('/cases');
     const row = await text(page.getByRole('row').filter({ hasText: 'FAM-E2E' }));
     expect(row).toContain(formatDate(dates.referral));
-    expect(row).toContain('Review due');
+    expect(row).toContain(`Hold the review conference by ${formatDate(reviewDue)}`);
     await expectAccessible(page, 'the case list with one referral');
+  });
+
+  it('finds the family by a child’s name on the case list and on My work', async () => {
+    await page.getByLabel('Search').fill('alex');
+    await follow(page.getByRole('button', { name: 'Search', exact: true }));
+    expect(new URL(page.url()).searchParams.get('q')).toBe('alex');
+    const row = page.getByRole('row').filter({ hasText: 'FAM-E2E' });
+    expect(await row.count()).toBe(1);
+    expect(await text(row)).toContain(`Alex Rivera, ${unborn}`);
+    expect(await text(row)).toContain('Rivera');
+    await expectAccessible(page, 'the case list searched by a child’s name');
+    await page.getByLabel('Search').fill('nobody');
+    await follow(page.getByRole('button', { name: 'Search', exact: true }));
+    expect(await page.getByRole('row').filter({ hasText: 'FAM-E2E' }).count()).toBe(0);
+
+    await follow(page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'My work', exact: true }));
+    expect(path()).toBe('/my-work');
+    expect(await h1()).toBe('My work');
+    const work = page.getByRole('row').filter({ hasText: 'Alex Rivera' });
+    expect(await work.count()).toBe(1);
+    expect(await text(work)).toContain(`Hold the review conference by ${formatDate(reviewDue)}`);
+    await expectAccessible(page, 'My work');
+    await follow(work.getByRole('link', { name: `Hold the review conference by ${formatDate(reviewDue)}` }));
+    expect(path()).toMatch(/^\/referrals\/\d+\/reviews\/new$/);
   });
 });
