@@ -28,6 +28,7 @@ beforeAll(async () => {
   childId = f.childIds[0];
   referralId = await seedReferral(t.testDb.db, familyId, [{ child_id: childId }], {
     referral_date: '2024-05-01', offer_date: '2024-05-02', consent_decision: 'GIVEN', consent_date: '2024-05-03', initial_fgc_date: '2024-05-10',
+    coordinator_id: t.users.coordinator.id, // so the child's name is on the coordinator's My work too
   });
 });
 afterAll(() => t.close());
@@ -46,12 +47,13 @@ describe('stored XSS through every text field is escaped on output', () => {
       version: child.version, first_name: XSS.slice(0, 90), last_name: XSS.slice(0, 90), cms_id: XSS.slice(0, 59), ...dateFields('date_of_birth', '2016-01-01'),
     });
     expect(res.status).toBe(302);
-    for (const url of [`/families/${familyId}`, `/children/${childId}/edit`, `/children/${childId}/history`, `/referrals/${referralId}`, '/cases?q=script', `/referrals/${referralId}/outcomes`]) {
+    for (const url of [`/families/${familyId}`, `/children/${childId}/edit`, `/children/${childId}/history`, `/referrals/${referralId}`, '/cases?q=script', `/referrals/${referralId}/outcomes`, '/my-work']) {
       const page = await coord.get(url);
       expect(page.status, url).toBe(200);
       noRawXss(page.text);
     }
     expect((await coord.get(`/families/${familyId}`)).text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect((await coord.get('/my-work')).text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
   it('every text field of every stage form', async () => {
