@@ -177,6 +177,8 @@ describe('names on the case list and the family page, and My work', () => {
     const family = plain((await coordinator.get(`/families/${patel.id}`)).text);
     expect(family).toContain('Closure recorded for Cara Patel');
     expect(family).toMatch(/Closed \d{1,2} \w+ \d{4}: Plan completed/);
+    const summary = plain((await coordinator.get(`/referrals/${held.id}`)).text);
+    expect(summary).toContain('Reason the episode closed Plan completed');
     const history = plain((await coordinator.get(`/referrals/${held.id}/history`)).text);
     expect(history).toContain('Reason the episode closed');
     expect(history).not.toContain('PLANDONE');

@@ -107,7 +107,7 @@ export function referralHandlers({ db }: Services) {
     res.render('cases/referral', {
       issues: issueLines(issues, children),
       title: `FGC referral ${referral.referral_ref}`,
-      referral, family, familyName: familyName(children.filter((c) => !c.merged_into_id)), codes, codeLabel, stages: STAGES, next: nextStep(referral, today()),
+      referral, family, familyName: familyName(children.filter((c) => !c.merged_into_id)), codes, codeLabel, stages: STAGES.map((s) => stageForEpisode(s, referral)), next: nextStep(referral, today()),
       coordinator: coordinators.find((c) => c.id === referral.coordinator_id)?.name ?? referral.coordinator_name,
       children: children.filter((c) => onReferral.has(c.id)).map((c) => ({ ...c, link: onReferral.get(c.id)! })),
       backLink: `/families/${family.id}`,
