@@ -15,21 +15,15 @@ import { valuesToMap, type UnmappedValue } from './transform.js';
 // The steps of the mapping pages, away from HTTP: upload → headings → columns → values.
 // The routes only read forms and render.
 
-/** The last sheet read, kept between the pages of one upload (a large file takes seconds to read). */
-let cached: { id: number; sheet: TrackerSheet } | null = null;
-
-export function forgetSheet(id?: number) {
-  if (!id || cached?.id === id) cached = null;
-}
-
+/**
+ * The upload's sheet, read again from the stored file: nothing of a tracker (children's names)
+ * is kept in memory between requests. Null when the file has gone or cannot be read.
+ */
 export async function sheetOf(db: Knex, upload: TrackerImportRow): Promise<TrackerSheet | null> {
-  if (cached?.id === upload.id) return cached.sheet;
   const content = await importContent(db, upload.id);
   if (!content?.length) return null;
   const sheet = await readTrackerFile(content, upload.filename);
-  if ('error' in sheet) return null;
-  cached = { id: upload.id, sheet };
-  return sheet;
+  return 'error' in sheet ? null : sheet;
 }
 
 export function headerOf(sheet: TrackerSheet, upload: TrackerImportRow): TrackerHeader | null {
@@ -47,6 +41,8 @@ export interface Received {
   next?: NextStep;
   /** the saved mapping used, when one fitted */
   mappingName?: string;
+  /** the sheet as read, for a check started at once (not kept after the request) */
+  sheet?: TrackerSheet;
 }
 
 /**
@@ -59,7 +55,6 @@ export async function receiveUpload(db: Knex, userId: number, filename: string, 
   if ('error' in sheet) return { error: sheet.error.message };
   if (!sheet.rows.some((r) => r.some((c) => c && c.trim()))) return { error: 'The selected file is empty' };
   const id = await createImport(db, userId, filename, content);
-  cached = { id, sheet };
 
   const saved = mappingId ? [await getMapping(db, mappingId)].filter((m) => !!m) : await listMappings(db);
   for (const m of saved) {
@@ -69,7 +64,7 @@ export async function receiveUpload(db: Knex, userId: number, filename: string, 
     await updateImport(db, id, { mapping, mapping_id: m!.id, header_row: header.row, header_depth: header.depth });
     if (mappingProblems(mapping, header.columns).length) return { id, next: 'columns', mappingName: m!.name };
     const codes = await loadCodeLists(db);
-    return { id, next: valuesToMap(sheet.rows, header, mapping, codes).size ? 'values' : 'check', mappingName: m!.name };
+    return { id, next: valuesToMap(sheet.rows, header, mapping, codes).size ? 'values' : 'check', mappingName: m!.name, sheet };
   }
   if (mappingId) return { id, next: 'header', error: 'The headings of the saved mapping were not found in the file. Choose the row with the headings' };
 

@@ -12,9 +12,10 @@ import { COLUMN_BY_NAME, COLUMNS } from '../interchange/columns.js';
 import { UPLOAD_LIMIT_BYTES } from '../interchange/routes.js';
 import { columnLetter, HEADER_SCAN_ROWS } from './header.js';
 import {
-  chooseHeader, columnSamples, forgetSheet, headerOf, headingChoices, receiveUpload, saveColumns, saveValues, sheetOf, valueQuestions, type NextStep,
+  chooseHeader, columnSamples, headerOf, headingChoices, receiveUpload, saveColumns, saveValues, sheetOf, valueQuestions, type NextStep,
 } from './flow.js';
 import { jobDied, recordDeath, startJob, waitForJob } from './jobs.js';
+import type { TrackerSheet } from './read.js';
 import { deleteMapping, getImport, getMapping, listMappings, saveMapping, updateImport, type TrackerImportRow } from './store.js';
 
 // The data lead's tracker import pages (permission 'returns'):
@@ -66,8 +67,8 @@ export function trackerImportRoutes(services: Services): Router {
     return { u, sheet, header: headerOf(sheet, u) };
   }
 
-  async function runJob(id: number, u: TrackerImportRow, dryRun: boolean, res: Response) {
-    const sheet = await sheetOf(db, u);
+  async function runJob(id: number, u: TrackerImportRow, dryRun: boolean, res: Response, read?: TrackerSheet) {
+    const sheet = read ?? (await sheetOf(db, u));
     await startJob({ db, logger, upload: u, dryRun, sheet: sheet ?? undefined });
     await waitForJob(id);
     res.redirect(303, `${BASE}/${id}`);
@@ -93,7 +94,7 @@ export function trackerImportRoutes(services: Services): Router {
     if (!r.id) return renderUpload(res, 400, { file: r.error ?? 'The selected file could not be read' }, values);
     if (r.error) (req.session as any).trackerNotice = r.error;
     const u = (await getImport(db, r.id, req.user!.id))!;
-    if (r.next === 'check') return runJob(r.id, u, true, res);
+    if (r.next === 'check') return runJob(r.id, u, true, res, r.sheet);
     res.redirect(303, stepUrl(r.id, r.next!));
   });
 
@@ -225,7 +226,6 @@ export function trackerImportRoutes(services: Services): Router {
       ? { problems: `${problemCountText(n, r?.stoppedAt)}. Nothing has been imported. Correct the file or the mapping and check it again` }
       : {};
     const hasChanges = !!r && (['families', 'children', 'referrals'] as const).some((k) => r.summary[k].create + r.summary[k].update > 0);
-    if (u.status === 'applied') forgetSheet(u.id);
     res.status(u.status === 'checked' && n ? 400 : 200).render('tracker-import/status', {
       title: working ? (u.status === 'checking' ? 'Checking the file' : 'Importing the file')
         : u.status === 'applied' ? 'Import complete'
