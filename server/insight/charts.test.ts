@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barChart, lineChart } from './charts.js';
+import { AXIS_LABEL_SPACING, barChart, lineChart, shownAxisLabels } from './charts.js';
 import { tableBars } from './page-charts.js';
 
 const decode = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
@@ -46,5 +46,40 @@ describe('charts', () => {
     const el = parse(svg);
     expect(el.querySelector('desc')!.textContent).toBe('Bar chart. One: 2. The same figures are in the table.');
     expect(el.querySelector('title')!.textContent).toBe('Reasons');
+  });
+
+  it('space the x axis labels evenly back from the last, never crowding the last two', () => {
+    for (const count of [2, 3, 11, 12, 13, 23, 24, 25, 36]) {
+      for (const width of [300, 530, 700]) {
+        const shown = shownAxisLabels(count, width);
+        const gap = width / (count - 1);
+        expect(shown.at(-1), `${count} labels in ${width}`).toBe(count - 1);
+        const steps = shown.slice(1).map((v, i) => v - shown[i]);
+        expect(new Set(steps).size, `${count} labels in ${width}: even steps ${steps}`).toBeLessThanOrEqual(1);
+        for (const s of steps) expect(s * gap, `${count} labels in ${width}`).toBeGreaterThanOrEqual(AXIS_LABEL_SPACING);
+      }
+    }
+    // 24 months: every other month, ending with the last
+    const svg = lineChart({ id: 'm', title: 'T', desc: 'D', labels: Array.from({ length: 24 }, (_, i) => `M${i + 1}`), series: [{ name: 'Referrals', values: Array(24).fill(1) }], format: String, yLabel: 'FGCs' });
+    const axis = [...svg.matchAll(/<text[^>]*transform="rotate[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(axis.at(-1)).toBe('M24');
+    expect(axis).not.toContain('M23');
+  });
+
+  it('put the legend on rows of its own, above the name of the y axis', () => {
+    const series = ['Referrals', 'Initial conferences', 'Reviews', 'A fourth line with a long name'].map((name) => ({ name, values: [1, 2] }));
+    for (const n of [1, 2, 3, 4]) {
+      const svg = lineChart({ id: 'g', title: 'T', desc: 'D', labels: ['Jan', 'Feb'], series: series.slice(0, n), format: String, yLabel: 'Median days' });
+      const legendYs = [...svg.matchAll(/<text[^>]*y="([\d.]+)"[^>]*class="[^"]*app-chart__legend/g)].map((m) => Number(m[1]));
+      const titleY = Number(/<text[^>]*y="([\d.]+)"[^>]*class="[^"]*app-chart__axis-title/.exec(svg)![1]);
+      const firstGridLabel = Math.min(...[...svg.matchAll(/<text[^>]*y="([\d.]+)"[^>]*text-anchor="end" class="app-chart__axis">/g)].map((m) => Number(m[1])));
+      expect(legendYs).toHaveLength(n);
+      // 14px legend text, 12px axis text: baselines at least a line apart, in order
+      expect(titleY - Math.max(...legendYs), `${n} series`).toBeGreaterThanOrEqual(20);
+      expect(firstGridLabel - titleY, `${n} series`).toBeGreaterThanOrEqual(14);
+      // legend items on one row do not run into each other (about 8 units a character)
+      const items = [...svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)" class="[^"]*app-chart__legend">([^<]*)</g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), w: 8 * m[3].length }));
+      for (const a of items) for (const b of items) if (a !== b && a.y === b.y && a.x < b.x) expect(a.x + a.w, `${n} series`).toBeLessThan(b.x);
+    }
   });
 });

@@ -65,16 +65,36 @@ function wrap(label: string, max: number): string[] {
   return lines;
 }
 
-function legend(t: ChartText, series: Series[], x: number, y: number, kind: 'bar' | 'line'): string {
+/** Width a legend item takes: its key, its name (about 8 units a character at 14px) and a gap. */
+const legendItemWidth = (name: string, kind: 'bar' | 'line') => (kind === 'bar' ? 22 : 30) + 8 * name.length + 30;
+
+/** The legend's items in rows that fit `width`. */
+function legendLayout(series: Series[], width: number): Series[][] {
+  const rows: Series[][] = [[]];
+  let used = 0;
+  for (const s of series) {
+    const w = legendItemWidth(s.name, 'line');
+    if (used + w > width && rows[rows.length - 1].length) {
+      rows.push([]);
+      used = 0;
+    }
+    rows[rows.length - 1].push(s);
+    used += w;
+  }
+  return rows;
+}
+
+function legend(t: ChartText, series: Series[], x: number, y: number, kind: 'bar' | 'line', all: Series[] = series): string {
   let out = '';
   let cx = x;
-  series.forEach((s, i) => {
+  series.forEach((s) => {
+    const i = all.indexOf(s);
     const st = STYLES[i % STYLES.length];
     if (kind === 'bar') out += `<rect x="${cx}" y="${y - 12}" width="16" height="16" fill="${fillFor(t.id, i)}" stroke="${st.colour}" stroke-width="1"/>`;
     else out += `<line x1="${cx}" y1="${y - 4}" x2="${cx + 24}" y2="${y - 4}" stroke="${st.colour}" stroke-width="3"${st.dash ? ` stroke-dasharray="${st.dash}"` : ''}/>${marker(st.marker, cx + 12, y - 4, st.colour)}`;
     const w = kind === 'bar' ? 22 : 30;
-    out += `<text x="${cx + w}" y="${y}" class="app-chart__label">${esc(s.name)}</text>`;
-    cx += w + 8 * s.name.length + 30;
+    out += `<text x="${cx + w}" y="${y}" class="app-chart__label app-chart__legend">${esc(s.name)}</text>`;
+    cx += legendItemWidth(s.name, kind);
   });
   return out;
 }
@@ -152,15 +172,36 @@ export interface LineChartInput extends ChartText {
   yLabel: string;
 }
 
-/** Lines over time; each line differs by dash and marker as well as colour and is named at its last point. */
+/** Horizontal space an axis label needs between its anchor and the next one's (rotated 40 degrees, 12px text). */
+export const AXIS_LABEL_SPACING = 36;
+
+/**
+ * Which x axis labels to show: evenly spaced, counted back from the last (so the last is always
+ * shown and never crowds the one before it), at least AXIS_LABEL_SPACING apart.
+ */
+export function shownAxisLabels(count: number, plotWidth: number): number[] {
+  if (count <= 1) return count ? [0] : [];
+  const gap = plotWidth / (count - 1);
+  const every = Math.max(1, Math.ceil(AXIS_LABEL_SPACING / gap), Math.ceil(count / 12));
+  const shown: number[] = [];
+  for (let i = count - 1; i >= 0; i -= every) shown.unshift(i);
+  return shown;
+}
+
+/**
+ * Lines over time; each line differs by dash and marker as well as colour and is named at its
+ * last point. The legend has a row of its own above the plot, and the y axis's name a row below
+ * it, so they never overlap.
+ */
 export function lineChart(input: LineChartInput): string {
   const { labels, series, format } = input;
   const width = 760;
   const left = 60;
   const right = 170;
-  const top = 40;
+  const legendRows = legendLayout(series, width - left - 10);
+  const top = 30 + legendRows.length * 24 + 20;
   const bottom = 70;
-  const height = 340;
+  const height = top + 230 + bottom;
   const plotW = width - left - right;
   const plotH = height - top - bottom;
   const values = series.flatMap((s) => s.values.filter((v): v is number => v !== null));
@@ -170,17 +211,15 @@ export function lineChart(input: LineChartInput): string {
   const x = (i: number) => left + (labels.length <= 1 ? plotW / 2 : (i / (labels.length - 1)) * plotW);
   const y = (v: number) => top + plotH - (v / max) * plotH;
   let out = open(input, width, height);
-  out += legend(input, series, left, 20, 'line');
+  legendRows.forEach((row, r) => (out += legend(input, row, left, 20 + r * 24, 'line', series)));
   for (let v = 0; v <= max + 1e-9; v += step) {
     out += `<line x1="${left}" y1="${n(y(v))}" x2="${left + plotW}" y2="${n(y(v))}" stroke="#b1b4b6" stroke-width="1"/>`;
     out += `<text x="${left - 8}" y="${n(y(v) + 5)}" text-anchor="end" class="app-chart__axis">${esc(format(v))}</text>`;
   }
-  out += `<text x="${left - 50}" y="${top - 12}" class="app-chart__axis">${esc(input.yLabel)}</text>`;
-  const every = Math.max(1, Math.ceil(labels.length / 12));
-  labels.forEach((l, i) => {
-    if (i % every !== 0 && i !== labels.length - 1) return;
-    out += `<text x="${n(x(i))}" y="${top + plotH + 20}" text-anchor="end" transform="rotate(-40 ${n(x(i))} ${top + plotH + 20})" class="app-chart__axis">${esc(l)}</text>`;
-  });
+  out += `<text x="${left - 50}" y="${top - 14}" class="app-chart__axis app-chart__axis-title">${esc(input.yLabel)}</text>`;
+  for (const i of shownAxisLabels(labels.length, plotW)) {
+    out += `<text x="${n(x(i))}" y="${top + plotH + 20}" text-anchor="end" transform="rotate(-40 ${n(x(i))} ${top + plotH + 20})" class="app-chart__axis">${esc(labels[i])}</text>`;
+  }
   series.forEach((s, si) => {
     const st = STYLES[si % STYLES.length];
     const pts = s.values.map((v, i) => (v === null ? null : [x(i), y(v)] as const));

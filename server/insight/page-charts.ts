@@ -35,7 +35,7 @@ export function tableBars(t: InsightTable, columns: { key: string; name: string 
 }
 
 /** A line per column of a table whose rows are months. */
-export function tableLines(t: InsightTable, columns: { key: string; name: string }[], kind: 'count' | 'days', yLabel: string, title?: string): string {
+export function tableLines(t: InsightTable, columns: { key: string; name: string }[], kind: 'count' | 'days', yLabel: string, title?: string, afterword?: string): string {
   const rows = body(t);
   const labels = rows.map((r) => String(r.cells[t.columns[0].key] ?? ''));
   const series = columns.map((c) => ({ name: c.name, values: rows.map((r) => num(r.cells[c.key])) }));
@@ -43,7 +43,7 @@ export function tableLines(t: InsightTable, columns: { key: string; name: string
   return lineChart({
     id: `chart-${t.id}`,
     title: title ?? t.title,
-    desc: `Line chart by month. ${describe(labels, series, format)}. The same figures are in the table.`,
+    desc: `Line chart by month. ${describe(labels, series, format)}.${afterword ? ` ${afterword}` : ''} The same figures are in the table.`,
     labels: labels.map((l) => l.replace(/^(\w{3})\w* (\d{4})$/, '$1 $2')),
     series,
     format,

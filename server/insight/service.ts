@@ -218,7 +218,7 @@ export class InsightService {
     const sel = { period: { from: range.from, to: range.to, label: 'last 24 months', kind: 'dates' as const }, filters };
     return this.page('trends', b, sel, today, async (): Promise<{ trend: TrendMonth[]; tables: InsightTable[] }> => {
       const trend = await trendCounts(this.db, range, filters);
-      return { trend, tables: [trendTable(trend)] };
+      return { trend, tables: [trendTable(trend, today)] };
     }, waitMs);
   }
 

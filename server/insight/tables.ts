@@ -33,6 +33,8 @@ export interface TableRow {
   total?: boolean;
   /** a warning shown beside the row, such as small numbers */
   warning?: string;
+  /** a period not over yet (the current month): in the table, left out of trend lines */
+  partial?: boolean;
 }
 
 export interface InsightTable {

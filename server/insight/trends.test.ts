@@ -23,4 +23,15 @@ describe('trends', () => {
     expect(trend.reduce((a, t) => a + t.conferences, 0)).toBe(3);
     expect(trendTable(trend).rows[0].cells.month).toBe('July 2023');
   });
+
+  it('marks the month today is in as partial, unless today is its last day', () => {
+    const { months } = trendRange('2025-06-12');
+    const table = trendTable(monthlyTrend(pureWorld(), months), '2025-06-12');
+    const partial = table.rows.filter((r) => r.partial);
+    expect(partial.map((r) => r.cells.month)).toEqual(['June 2025']);
+    expect(partial[0].warning).toBe('Partial month: counted to 12 June');
+    expect(table.note).toContain('June 2025 is not over');
+    const whole = trendTable(monthlyTrend(pureWorld(), trendRange('2025-06-30').months), '2025-06-30');
+    expect(whole.rows.some((r) => r.partial)).toBe(false);
+  });
 });

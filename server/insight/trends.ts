@@ -38,7 +38,14 @@ export function monthlyTrend(data: CaseData, months: string[]): TrendMonth[] {
   });
 }
 
-export function trendTable(trend: TrendMonth[]): InsightTable {
+/**
+ * The month table. The month `today` is in, unless today is its last day, is marked partial:
+ * the table says so beside it and the chart leaves it out of the lines (a month counted to the
+ * 5th would look like a collapse).
+ */
+export function trendTable(trend: TrendMonth[], today?: string): InsightTable {
+  const partialMonth = today && today !== monthRange(today.slice(0, 7)).to ? today.slice(0, 7) : null;
+  const toDay = today ? `${Number(today.slice(8, 10))} ${monthLabel(today.slice(0, 7)).split(' ')[0]}` : '';
   return {
     id: 'trends',
     title: 'Referrals and conferences by month',
@@ -48,7 +55,12 @@ export function trendTable(trend: TrendMonth[]): InsightTable {
       { key: 'conferences', header: 'Initial conferences held', kind: 'count' },
       { key: 'reviews', header: 'Review conferences held', kind: 'count' },
     ],
-    rows: trend.map((t) => ({ cells: { month: monthLabel(t.month), referrals: t.referrals, conferences: t.conferences, reviews: t.reviews } })),
-    note: 'The current month is counted to today.',
+    rows: trend.map((t) => ({
+      cells: { month: monthLabel(t.month), referrals: t.referrals, conferences: t.conferences, reviews: t.reviews },
+      ...(t.month === partialMonth ? { partial: true, warning: `Partial month: counted to ${toDay}` } : {}),
+    })),
+    note: partialMonth
+      ? `${monthLabel(partialMonth)} is not over: it is counted to ${toDay}, and left out of the chart's lines.`
+      : 'The current month is counted to today.',
   };
 }
