@@ -105,6 +105,19 @@ function outcomeTable(v: (typeof OUTCOME_VIEWS)[number], held: OutcomeGroup, not
   };
 }
 
+/**
+ * What an outcome table holds: outcomes recorded (a chart of their shares is worth drawing),
+ * outcomes due but none recorded, or nothing due yet (every child's outcome falls due later).
+ */
+export function outcomeTableState(t: InsightTable): { state: 'recorded' | 'none-recorded' | 'nothing-due'; recorded: number; dueNotRecorded: number; notYetDue: number } {
+  const body = t.rows.filter((r) => !r.total);
+  const [due, notYet] = body.slice(-2);
+  const counts = (r: TableRow | undefined) => (Number(r?.cells.held) || 0) + (Number(r?.cells.notHeld) || 0);
+  const recorded = body.slice(0, -2).reduce((a, r) => a + counts(r), 0);
+  const dueNotRecorded = counts(due);
+  return { state: recorded ? 'recorded' : dueNotRecorded ? 'none-recorded' : 'nothing-due', recorded, dueNotRecorded, notYetDue: counts(notYet) };
+}
+
 export interface DueOutcome {
   referralId: number;
   referralRef: string;

@@ -22,6 +22,7 @@ import { nameProblem, parseComparisonCsv, SAMPLE_CSV } from './comparison.js';
 import { deleteComparison, listComparisons, saveComparison } from './comparison-repository.js';
 import { DUE_SHOWN } from './service.js';
 import { SENT_WITHIN_WORKING_DAYS } from './plans.js';
+import { outcomeTableState } from './outcomes.js';
 
 export const INSIGHT_PAGES = [
   { key: 'funnel', path: '/insight', title: 'Take-up' },
@@ -172,10 +173,12 @@ export function insightRoutes(services: Services): Router {
       }
       case 'outcomes': {
         const f = await service.outcomes(basics, sel, today, waitMs);
-        const charts = f.tables.map((t) => tableBars(
+        // a chart only where outcomes are recorded: none due, or none recorded, is said in words
+        const states = f.tables.map(outcomeTableState);
+        const charts = f.tables.map((t, i) => states[i].state !== 'recorded' ? null : tableBars(
           { ...t, rows: t.rows.filter((r) => r.cells.heldShare !== null || r.cells.notHeldShare !== null) },
           [{ key: 'heldShare', name: 'FGC held' }, { key: 'notHeldShare', name: 'No FGC held' }], 'percent', { skipZero: true, title: `${t.title}: shares of the children with it recorded` }));
-        return { asOf: f.asOf, tables: f.tables, view: { ...f, charts, dueShown: DUE_SHOWN } };
+        return { asOf: f.asOf, tables: f.tables, view: { ...f, charts, states, dueShown: DUE_SHOWN } };
       }
       case 'plans': {
         const f = await service.plans(basics, sel, waitMs);
@@ -190,7 +193,11 @@ export function insightRoutes(services: Services): Router {
       case 'trends': {
         const f = await service.trends(basics, sel.filters, today, waitMs);
         const [t] = f.tables;
-        return { asOf: f.asOf, tables: f.tables, view: { trendTable: t, chart: tableLines(t, [{ key: 'referrals', name: 'Referrals' }, { key: 'conferences', name: 'Initial conferences' }, { key: 'reviews', name: 'Reviews' }], 'count', 'FGCs') } };
+        // the month not over yet is in the table, marked, but not drawn: it would look like a collapse
+        const partial = t.rows.find((r) => r.partial);
+        const lines = tableLines({ ...t, rows: t.rows.filter((r) => !r.partial) }, [{ key: 'referrals', name: 'Referrals' }, { key: 'conferences', name: 'Initial conferences' }, { key: 'reviews', name: 'Reviews' }], 'count', 'FGCs',
+          undefined, partial ? `${partial.cells.month} is not drawn: the month is not over.` : undefined);
+        return { asOf: f.asOf, tables: f.tables, view: { trendTable: t, chart: lines } };
       }
     }
   }
