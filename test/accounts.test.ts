@@ -241,6 +241,7 @@ describe('your account', () => {
   it('shows the person’s own details and changes their password with the current one', async () => {
     const id = await createUser(db(), { email: 'yan@council.example', name: 'Yan Yours', role: 'manager', team: 'South team', password: PASSWORD });
     const me = await signIn(t.app, 'yan@council.example');
+    const elsewhere = await signIn(t.app, 'yan@council.example'); // the same person on another device
     const page = await me.get('/account');
     expect(page.status).toBe(200);
     for (const s of ['Your account', 'Yan Yours', 'yan@council.example', 'Service manager', 'South team', 'href="/account/password"']) expect(page.text).toContain(s);
@@ -269,6 +270,11 @@ describe('your account', () => {
     expect(ok.status).toBe(302);
     expect(ok.headers.location).toBe('/account?password-changed=1');
     expect((await me.get('/account?password-changed=1')).text).toContain('Your password has been changed');
+    // the session that changed it stays signed in; every other session of the account ends
+    expect((await me.get('/account')).status).toBe(200);
+    const ended = await elsewhere.get('/account');
+    expect(ended.status).toBe(302);
+    expect(ended.headers.location).toBe('/sign-in');
     await expect(signIn(t.app, 'yan@council.example', NEW_PASSWORD)).resolves.toBeTruthy();
     expect((await request(t.app).get(`/set-password/${waiting.token}`)).status).toBe(404);
     expect((await audit(id)).map((r: any) => [r.action, r.actor_id])).toEqual([['password-changed', id]]);

@@ -197,7 +197,7 @@ describe('idle sessions', () => {
     const agent = await signIn(t.app, t.users.manager.email);
     expect((await agent.get('/cases')).status).toBe(200);
     const sessions = await t.testDb.db('sessions').select('sid', 'sess');
-    const mine = sessions.filter((r: any) => (typeof r.sess === 'string' ? JSON.parse(r.sess) : r.sess).passport?.user === t.users.manager.id);
+    const mine = sessions.filter((r: any) => (typeof r.sess === 'string' ? JSON.parse(r.sess) : r.sess).passport?.user?.id === t.users.manager.id);
     expect(mine.length).toBeGreaterThan(0);
     await t.testDb.db('sessions').whereIn('sid', mine.map((r: any) => r.sid)).update({ expired: new Date(Date.now() - 60_000) });
     const res = await agent.get('/cases');

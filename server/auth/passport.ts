@@ -42,12 +42,17 @@ export function setUpPassport({ db, config, oidc }: Services): AppPassport {
     }),
   );
   if (oidc) useOidcStrategy(passport, db, oidc.settings, oidc.configuration);
-  passport.serializeUser((user, done) => done(null, user.id));
-  passport.deserializeUser(async (req: Request, id: number, done: (err: unknown, user?: Express.User | false) => void) => {
+  // The session keeps who signed in and when, so a password changed since ends it.
+  passport.serializeUser((user, done) => done(null, { id: user.id, at: new Date().toISOString() }));
+  passport.deserializeUser(async (req: Request, stored: number | { id: number; at?: string }, done: (err: unknown, user?: Express.User | false) => void) => {
     try {
+      const id = typeof stored === 'number' ? stored : Number(stored?.id);
+      const signedInAt = typeof stored === 'object' && typeof stored?.at === 'string' ? stored.at : '';
       const user = (await currentUsers(db, req)).byId.get(id);
-      // A deactivated user's open sessions stop working at once (the next request anywhere sees the change).
-      done(null, user && user.active ? publicUser(user) : false);
+      // A deactivated user's open sessions stop working at once (the next request anywhere sees
+      // the change), and so does a session signed in before the password was last changed.
+      const current = !!user && user.active && (!user.password_changed_at || signedInAt >= user.password_changed_at);
+      done(null, current ? publicUser(user!) : false);
     } catch (err) {
       done(err);
     }

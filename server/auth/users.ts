@@ -13,9 +13,11 @@ export interface User {
   failed_attempts: number;
   locked_until: string | null;
   last_sign_in_at: string | null;
+  /** when the password was last set or changed: sessions signed in before then are ended */
+  password_changed_at: string | null;
 }
 
-const COLUMNS = ['id', 'email', 'name', 'role', 'team', 'active', 'failed_attempts', 'locked_until', 'last_sign_in_at'];
+const COLUMNS = ['id', 'email', 'name', 'role', 'team', 'active', 'failed_attempts', 'locked_until', 'last_sign_in_at', 'password_changed_at'];
 
 const toUser = (r: any): User => ({ ...r, active: !!r.active });
 
@@ -105,7 +107,7 @@ export async function updateUser(db: Knex, id: number, changes: Partial<Pick<Use
 
 /** Sets an account's password (from the hash: hash before a transaction, so it holds no lock for that long) and unlocks it. */
 export async function setPasswordHash(db: Knex, id: number, passwordHash: string) {
-  await db('users').where({ id }).update({ password_hash: passwordHash, failed_attempts: 0, locked_until: null });
+  await db('users').where({ id }).update({ password_hash: passwordHash, failed_attempts: 0, locked_until: null, password_changed_at: new Date().toISOString() });
 }
 
 export async function setPassword(db: Knex, id: number, password: string) {
