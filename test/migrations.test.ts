@@ -37,7 +37,7 @@ describe('migrations on an empty database', () => {
     await migrateLatest(t.db);
     const closureCodes = async () => (await t.db('code_lists').where({ list: 'closure_reason' }).orderBy('sort_order')).map((c) => c.code);
     expect(await closureCodes()).toEqual(['PLANDONE', 'FAMWITHDREW', 'PLANBROKE', 'ESCALATED', 'STEPDOWN', 'MOVED', 'OTH']);
-    await t.db.migrate.down({ migrationSource });
+    await t.db.migrate.down({ migrationSource, name: '014_closure_reasons' });
     expect(await closureCodes()).toEqual([]);
     expect(await t.db.schema.hasColumn('referrals', 'closure_reason')).toBe(false);
     await migrateLatest(t.db);
