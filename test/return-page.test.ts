@@ -55,12 +55,29 @@ describe('the annual return page', () => {
     const reviewPage = await lead.get(reviews![1].replace(/&amp;/g, '&'));
     expect(reviewPage.status).toBe(200);
     expect(plain(reviewPage.text)).toContain('Gus Hall');
+    expect(reviewPage.text).toContain('<h1 class="govuk-heading-l">FGCs with review meetings held</h1>');
+    const label = `${latest}-${String((latest + 1) % 100).padStart(2, '0')}`;
+    expect(reviewPage.text).toContain(`<caption class="govuk-table__caption govuk-table__caption--m">1 FGC counted, with 1 review meeting in ${label}</caption>`);
+    expect(plain(reviewPage.text)).toContain(`1 September ${latest}`);
     const children = await lead.get(`/returns/${latest}/figures?population=referred&unit=children`);
     const text = plain(children.text);
-    expect(children.text).toMatch(/<h1 class="govuk-heading-l">Referrals received \(FGCs\) \(children\)<\/h1>|<h1 class="govuk-heading-l">[^<]*children[^<]*<\/h1>/);
+    // the figure's own name, said once (it read 'Referrals received (FGCs) and children subject to a referral (children)')
+    expect(children.text).toContain('<h1 class="govuk-heading-l">Children subject to a referral</h1>');
+    for (const [population, unit] of [['referred', 'fgcs'], ['consented', 'children'], ['tookPlace', 'children'], ['declined', 'fgcs']]) {
+      const h1 = /<h1 class="govuk-heading-l">([^<]*)<\/h1>/.exec((await lead.get(`/returns/${latest}/figures?population=${population}&unit=${unit}`)).text)![1];
+      const words = h1.toLowerCase().match(/[a-z]+/g)!.filter((w) => w.length > 3);
+      expect(new Set(words).size, `${h1}: no word said twice`).toBe(words.length);
+    }
     expect(children.text).toContain('<caption class="govuk-table__caption govuk-table__caption--m">1 child counted</caption>');
     expect(text).toContain('Gus Hall');
     expect(text).toMatch(/Gus Hall [A-Z0-9-]+ /); // name then reference
+    // names only for the roles that see the return: the data lead (checked on the server)
+    for (const role of ['coordinator', 'manager', 'admin'] as const) {
+      const other = await signIn(t.app, t.users[role].email);
+      const res = await other.get(`/returns/${latest}/figures?population=referred&unit=children`);
+      expect(res.status, role).toBe(403);
+      expect(res.text, role).not.toContain('Gus');
+    }
     // never in the workbook
     const workbook = await lead.get(`/returns/${latest}/workbook.xlsx`).buffer(true).parse((res, cb) => {
       const chunks: Buffer[] = [];

@@ -78,6 +78,7 @@ export function returnRoutes({ db }: Services): Router {
     let title: string;
     let unit: 'fgcs' | 'children';
     let ids: number[];
+    let reviews = false;
     // Keys from the query string: own properties only, so __proto__ or toString is not found (404), never a crash.
     if (breakdown) {
       const bd = Object.hasOwn(ret.breakdowns, breakdown) ? ret.breakdowns[breakdown] : undefined;
@@ -90,8 +91,11 @@ export function returnRoutes({ db }: Services): Router {
       const p = Object.hasOwn(ret.populations, population) ? (ret.populations as Record<string, Population>)[population] : undefined;
       unit = str(req.query.unit) === 'children' ? 'children' : 'fgcs';
       if (!p || (unit === 'children' && !p.childIds)) throw notFound();
-      // review meetings are drilled into as the FGCs whose reviews were held in the year
-      title = p.meetings !== undefined ? `${p.title}: the FGCs whose review meetings are counted` : `${p.title} (${unit === 'children' ? 'children' : 'FGCs'})`;
+      // The heading is the figure's own line on the Summary ('Children subject to a referral'), said once;
+      // review meetings are drilled into as the FGCs whose reviews were held in the year.
+      const line = SUMMARY_LINES.find((l) => l.population === population && (l.unit === unit || (l.unit === 'meetings' && unit === 'fgcs')));
+      reviews = p.meetings !== undefined;
+      title = line?.heading ?? line?.label ?? p.title;
       ids = unit === 'children' ? p.childIds! : p.fgcIds;
     }
     const page = ids.slice(0, 1000);
@@ -103,7 +107,17 @@ export function returnRoutes({ db }: Services): Router {
       : (await db('children as c').join('families as f', 'f.id', 'c.family_id').whereIn('c.id', page)
         .select('c.id', 'c.child_ref', 'c.cms_id', 'c.first_name', 'c.last_name', 'c.date_of_birth', 'c.expected_date_of_birth', 'f.id as family_id', 'f.family_ref')
         .orderBy('c.child_ref')).map((c) => ({ ...c, name: childName(c) }));
-    res.render('returns/figures', { title, year, period: ret.period, unit, rows, count: ids.length, backLink: `/returns/${year}` });
+    // for review meetings, each FGC's meetings in the year (one per distinct date, as counted)
+    const reviewDates = new Map<number, string[]>();
+    if (reviews && unit === 'fgcs') {
+      const dates = await db('review_conferences').whereIn('referral_id', page).whereBetween('review_date', [ret.period.from, ret.period.to])
+        .distinct('referral_id', 'review_date').orderBy([{ column: 'referral_id' }, { column: 'review_date' }]);
+      for (const d of dates) reviewDates.set(Number(d.referral_id), [...(reviewDates.get(Number(d.referral_id)) ?? []), String(d.review_date)]);
+    }
+    res.render('returns/figures', {
+      title, year, period: ret.period, unit, rows: rows.map((r: any) => ({ ...r, reviewDates: reviewDates.get(r.id) })), count: ids.length, reviews,
+      meetings: reviews ? (ret.populations as Record<string, Population>)[population].meetings : undefined, backLink: `/returns/${year}`,
+    });
   });
 
   router.get('/returns/:year/workbook.xlsx', returns, async (req, res) => {
