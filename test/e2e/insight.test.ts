@@ -10,7 +10,8 @@ import { todayIso } from '../../server/common/dates.js';
 import { expectAccessible, openBrowserSession, signInAs, type BrowserSession } from './browser.js';
 
 // A manager opens every insight page in a real browser, on the demo data (300 referrals),
-// and each page passes axe (WCAG 2.1 A and AA); so do the comparison population page with
+// and each page passes axe (WCAG 2.1 A and AA, and best practice), fits the column with every
+// details open, and no chart's legend overlaps its axis name; so do the comparison population page with
 // errors and the equity page comparing with an upload. The pages also work with JavaScript off.
 
 let t: TestApp;
@@ -50,6 +51,27 @@ describe('insight pages in the browser', () => {
       expect(await page.locator('svg[role="img"]').count(), p.path).toBeGreaterThan(0);
       expect(await page.locator('table.govuk-table').count(), p.path).toBeGreaterThan(0);
       await expectAccessible(page, p.title);
+      // read in the column: with every details open, nothing is wider than the main column
+      await page.locator('main details:not([open]) > summary').evaluateAll((els) => els.forEach((e) => (e as HTMLElement).click()));
+      const wider = await page.evaluate(() => {
+        const main = document.querySelector('main')!.getBoundingClientRect();
+        return [...document.querySelectorAll('main table, main svg, main .app-chart-scroll')]
+          .filter((e) => e.getBoundingClientRect().right > main.right + 1 || (e.classList.contains('app-chart-scroll') && e.scrollWidth > e.clientWidth + 1))
+          .map((e) => `${e.tagName} ${e.id || e.querySelector('caption')?.textContent || ''}`);
+      });
+      expect(wider, `${p.path}: wider than the column`).toEqual([]);
+      // no chart's legend runs into the name of its axis, or into another legend item
+      const overlaps = await page.evaluate(() => {
+        const out: string[] = [];
+        for (const svg of document.querySelectorAll('main svg.app-chart')) {
+          const boxes = [...svg.querySelectorAll('.app-chart__legend, .app-chart__axis-title')].map((t) => ({ t: t.textContent, r: t.getBoundingClientRect() }));
+          for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) {
+            if (a.r.left < b.r.right && b.r.left < a.r.right && a.r.top < b.r.bottom && b.r.top < a.r.bottom) out.push(`${svg.querySelector('title')?.textContent}: "${a.t}" and "${b.t}"`);
+          }
+        }
+        return out;
+      });
+      expect(overlaps, p.path).toEqual([]);
     }
   }, 240_000);
 
