@@ -49,15 +49,19 @@ const SPECS: Record<string, Map<string, FieldSpec>> = {
 const ACTIONS: Record<string, string> = { create: 'Added', update: 'Changed', delete: 'Removed' };
 
 const LONDON = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hour12: true,
+  timeZone: 'Europe/London', day: 'numeric', month: 'long', year: 'numeric', hour: 'numeric', minute: '2-digit', hourCycle: 'h12',
 });
 
-/** An instant as UK local date and time, GOV.UK style: "5 December 2026 at 2:15pm". */
+/** An instant as UK local date and time, GOV.UK style: "5 December 2026 at 2:15pm", "at 10am", "at midnight". */
 export function localDateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   const p = Object.fromEntries(LONDON.formatToParts(d).map((x) => [x.type, x.value]));
-  return `${p.day} ${p.month} ${p.year} at ${p.hour}:${p.minute}${(p.dayPeriod ?? '').toLowerCase().replace(/\s/g, '')}`;
+  const period = (p.dayPeriod ?? '').toLowerCase().replace(/[^a-z]/g, '');
+  let time = p.minute === '00' ? `${p.hour}${period}` : `${p.hour}:${p.minute}${period}`;
+  if (time === '12am') time = 'midnight';
+  if (time === '12pm') time = 'midday';
+  return `${p.day} ${p.month} ${p.year} at ${time}`;
 }
 
 const humanise = (field: string) => {
