@@ -38,7 +38,8 @@ export function closeServer(server: Server | undefined): Promise<void> {
   return new Promise((resolve, reject) => server.close((e) => (e ? reject(e) : resolve())));
 }
 
-export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+/** WCAG 2.1 A and AA, and axe's best practices (landmarks and regions, heading order, table headers, ...). */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 
 /** One readable line per failing element, so a failed assertion says what to fix. */
 export function describeViolations(violations: Awaited<ReturnType<AxeBuilder['analyze']>>['violations']): string {
@@ -52,7 +53,7 @@ export function describeViolations(violations: Awaited<ReturnType<AxeBuilder['an
     .join('\n');
 }
 
-/** Runs axe (WCAG 2.1 A and AA) on the page as it is now; returns the violations with a readable summary. */
+/** Runs axe (WCAG 2.1 A and AA, and best practice) on the page as it is now; returns the violations with a readable summary. */
 export async function axe(page: Page, where: string) {
   const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
   const summary = results.violations.length
