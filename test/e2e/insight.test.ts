@@ -60,6 +60,7 @@ describe('insight pages in the browser', () => {
           .map((e) => `${e.tagName} ${e.id || e.querySelector('caption')?.textContent || ''}`);
       });
       expect(wider, `${p.path}: wider than the column`).toEqual([]);
+      await expectAccessible(page, `${p.title}, every details open`);
       // no chart's legend runs into the name of its axis, or into another legend item
       const overlaps = await page.evaluate(() => {
         const out: string[] = [];
