@@ -269,6 +269,19 @@ describe('every page, as every role allowed to see it', () => {
     await follow(page.getByRole('button', { name: 'Create administrator' }).click());
     expect(await page.title()).toMatch(/^Error: /);
     await expectAccessible(page, 'the first-run page posted empty');
+    // While nobody has an account the sign-in page points to first run; after it, it says the administrator exists.
+    await page.goto(`${empty.baseUrl}/sign-in`);
+    expect(await page.getByRole('link', { name: 'Set up the first administrator' }).getAttribute('href')).toBe('/first-run');
+    await expectAccessible(page, 'the sign-in page with no accounts yet');
+    await follow(page.getByRole('link', { name: 'Set up the first administrator' }).click());
+    await page.getByLabel('Full name').fill('Ada Admin');
+    await page.getByLabel('Email address').fill('ada@council.example');
+    await page.getByLabel('Password', { exact: true }).fill('quiet lantern orbit meadow 42');
+    await follow(page.getByRole('button', { name: 'Create administrator' }).click());
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
+    expect(await text(page.locator('.govuk-notification-banner--success'))).toContain('The administrator account has been created');
+    expect(await page.getByRole('link', { name: 'Set up the first administrator' }).count()).toBe(0);
+    await expectAccessible(page, 'the sign-in page after first run');
 
     const health = await page.context().request.get('/health');
     expect(health.status()).toBe(200);
