@@ -5,34 +5,15 @@
 // scripts/bench.ts (--only hostile); on its own:
 //   node --import tsx scripts/bench-hostile.ts   (DATABASE_FILE or DATABASE_URL for the target)
 import fs from 'node:fs';
-import { hashPassword } from '../server/auth/passwords.js';
-import { migrateLatest } from '../db/connection.js';
-import { badRowsCsv, hostileFiles, type HostileFile } from '../test/support/hostile-files.js';
-import { Client, dropTarget, freshTarget, PASSWORD, startServer } from './bench-import-others.js';
+import { badRowsFile, hostileFiles, type HostileFile } from '../test/support/hostile-files.js';
+import { withBenchServer } from './bench-import-others.js';
 
 const kB = (pid: number, field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 
-export async function benchHostile(target: { env: Record<string, string> }): Promise<string> {
-  const { env, db } = await freshTarget(target.env);
-  try {
-    await migrateLatest(db);
-    const at = new Date().toISOString();
-    const hash = await hashPassword(PASSWORD);
-    await db('users').insert([
-      { email: 'bench-lead@bench.invalid', name: 'Bench lead', role: 'data_lead', password_hash: hash, active: true, created_at: at },
-      { email: 'bench-coordinator@bench.invalid', name: 'Bench coordinator', role: 'coordinator', password_hash: hash, active: true, created_at: at },
-    ]);
-  } finally {
-    await db.destroy();
-  }
-  const files: HostileFile[] = [...hostileFiles(), { name: '19 MB of bad rows', filename: 'bad-rows.csv', content: badRowsCsv(19 * 1024 * 1024), expect: /problems/ }];
-  const { child, base } = await startServer(env);
-  const pid = child.pid!;
-  try {
-    const lead = new Client(base);
-    const coordinator = new Client(base);
-    await lead.signIn('bench-lead@bench.invalid');
-    await coordinator.signIn('bench-coordinator@bench.invalid');
+export function benchHostile(target: { env: Record<string, string> }): Promise<string> {
+  return withBenchServer(target, async ({ lead, coordinator, child }) => {
+    const pid = child.pid!;
+    const files: HostileFile[] = [...hostileFiles(), badRowsFile()];
     const csrf = await coordinator.csrf('/cases');
     const first = await coordinator.form('/families', { _csrf: csrf, first_name: 'Bench', last_name: 'Family', 'date_of_birth-day': '1', 'date_of_birth-month': '6', 'date_of_birth-year': '2015' });
     const familyPage = first.headers.get('location')!;
@@ -64,14 +45,7 @@ export async function benchHostile(target: { env: Record<string, string> }): Pro
     }
     lines.push(`    longest wait of another user's page over all files: ${Math.round(worstWait)} ms; server still up: ${child.exitCode === null ? 'yes' : 'NO'}`);
     return lines.join('\n');
-  } finally {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await dropTarget(target.env);
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

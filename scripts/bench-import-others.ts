@@ -12,10 +12,10 @@ import knexFactory, { type Knex } from 'knex';
 import { hashPassword } from '../server/auth/passwords.js';
 import { migrateLatest } from '../db/connection.js';
 
-export const PASSWORD = 'benchmark password only';
+const PASSWORD = 'benchmark password only';
 const FILE = '.bench/import-50k.csv';
 
-export async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
+async function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; base: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
     env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', SECURE_COOKIES: 'false', LOG_LEVEL: 'info', SESSION_SECRET: 'benchmark-session-secret-of-enough-length' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,7 +70,7 @@ function newFamily(csrf: string): Record<string, string> {
 }
 
 /** CPU time (ms) a process has used so far. */
-export function cpuMs(pid: number): number {
+function cpuMs(pid: number): number {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
@@ -81,7 +81,7 @@ const SQLITE_FILE = '.bench/import-others.sqlite';
 const PG_DB = 'fgc_bench_import_others';
 
 /** Drops the scratch database: the SQLite file, or the PostgreSQL database. */
-export async function dropTarget(env: Record<string, string>) {
+async function dropTarget(env: Record<string, string>) {
   if (!env.DATABASE_URL) {
     for (const suffix of ['', '-wal', '-shm']) fs.rmSync(SQLITE_FILE + suffix, { force: true });
     return;
@@ -95,7 +95,7 @@ export async function dropTarget(env: Record<string, string>) {
 }
 
 /** A fresh empty database: a SQLite file beside the benchmark's, or a new PostgreSQL database on its server. */
-export async function freshTarget(env: Record<string, string>): Promise<{ env: Record<string, string>; db: Knex }> {
+async function freshTarget(env: Record<string, string>): Promise<{ env: Record<string, string>; db: Knex }> {
   await dropTarget(env);
   if (!env.DATABASE_URL) {
     return { env: { DATABASE_FILE: SQLITE_FILE }, db: knexFactory({ client: 'better-sqlite3', connection: { filename: SQLITE_FILE }, useNullAsDefault: true }) };
@@ -111,7 +111,15 @@ export async function freshTarget(env: Record<string, string>): Promise<{ env: R
   return { env: { DATABASE_URL: url.toString() }, db: knexFactory({ client: 'pg', connection: url.toString() }) };
 }
 
-export async function benchImportOthers(target: { env: Record<string, string> }): Promise<string> {
+/**
+ * The benchmarks run beside other users: a fresh empty database with a data lead and a
+ * coordinator, the real server as its own process on it, both signed in; `run` gives the
+ * lines to print. The server is stopped and the database dropped afterwards.
+ */
+export async function withBenchServer(
+  target: { env: Record<string, string> },
+  run: (s: { lead: Client; coordinator: Client; child: ChildProcess }) => Promise<string>,
+): Promise<string> {
   const { env, db } = await freshTarget(target.env);
   try {
     await migrateLatest(db);
@@ -130,6 +138,19 @@ export async function benchImportOthers(target: { env: Record<string, string> })
     const coordinator = new Client(base);
     await lead.signIn('bench-lead@bench.invalid');
     await coordinator.signIn('bench-coordinator@bench.invalid');
+    return await run({ lead, coordinator, child });
+  } finally {
+    if (child.exitCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await dropTarget(target.env);
+  }
+}
+
+export function benchImportOthers(target: { env: Record<string, string> }): Promise<string> {
+  return withBenchServer(target, async ({ lead, coordinator, child }) => {
     const csrf = await coordinator.csrf('/cases');
     const first = await coordinator.form('/families', newFamily(csrf));
     const familyPage = first.headers.get('location')!;
@@ -204,14 +225,7 @@ export async function benchImportOthers(target: { env: Record<string, string> })
     }
     if (errors.length) lines.push(`    connection errors: ${[...new Set(errors)].join('; ')}`);
     return lines.join('\n');
-  } finally {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    await dropTarget(target.env);
-  }
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import { pacer } from '../common/next-turn.js';
 import { parse } from 'csv-parse';
-import { beyond, limitsOf, rowCounter, throwIfAbandoned, UnreadableFile, UnreadableFile as InterchangeReadError, UploadAbandoned, type ReadOptions } from '../uploads/limits.js';
+import { beyond, limitsOf, rowCounter, throwIfAbandoned, UnreadableFile, UploadAbandoned, type ReadOptions } from '../uploads/limits.js';
 import { readXlsxSheet } from '../uploads/xlsx.js';
 
 // Reads an interchange file, CSV (RFC 4180, UTF-8, BOM tolerated) or .xlsx (the first
@@ -17,16 +17,16 @@ export interface InterchangeTable {
 }
 
 /** The file could not be read at all (not a spreadsheet, not UTF-8, broken quoting, beyond a limit). */
-export { InterchangeReadError };
+export { UnreadableFile as InterchangeReadError };
 
 export type FileFormat = 'csv' | 'xlsx';
 
 export function detectFormat(content: Buffer, filename = ''): FileFormat {
   if (content.length >= 4 && content.readUInt32BE(0) === 0x504b0304) return 'xlsx'; // a zip: Office Open XML
   if (content.length >= 4 && content.readUInt32BE(0) === 0xd0cf11e0) {
-    throw new InterchangeReadError('The file is an old-style Excel workbook (.xls) or is password protected. Save it as an Excel workbook (.xlsx) or as CSV UTF-8 and try again');
+    throw new UnreadableFile('The file is an old-style Excel workbook (.xls) or is password protected. Save it as an Excel workbook (.xlsx) or as CSV UTF-8 and try again');
   }
-  if (/\.xlsx$/i.test(filename)) throw new InterchangeReadError('The file is not a valid Excel workbook. Save it as .xlsx or as CSV UTF-8 and try again');
+  if (/\.xlsx$/i.test(filename)) throw new UnreadableFile('The file is not a valid Excel workbook. Save it as .xlsx or as CSV UTF-8 and try again');
   return 'csv';
 }
 
@@ -38,7 +38,7 @@ export async function* readRows(input: Buffer | string, filename = '', o: ReadOp
 }
 
 /** The file is empty, or its first row (the header) is blank. */
-const emptyFile = () => new InterchangeReadError('The file is empty. The first row must be the header, naming the columns', 1);
+const emptyFile = () => new UnreadableFile('The file is empty. The first row must be the header, naming the columns', 1);
 
 /**
  * The header, then the data rows as they are read (blank ones included, though an xlsx
@@ -86,7 +86,7 @@ async function feed(parser: ReturnType<typeof parse>, content: Buffer, signal?: 
 
 async function* csvRows(content: Buffer, o: ReadOptions): AsyncGenerator<{ row: number; cells: string[] }> {
   // Checked whole, then parsed from the bytes: no copy of the file as one string.
-  if (!isUtf8(content)) throw new InterchangeReadError('The file is not in UTF-8. In Excel, save it as "CSV UTF-8 (Comma delimited)" and try again');
+  if (!isUtf8(content)) throw new UnreadableFile('The file is not in UTF-8. In Excel, save it as "CSV UTF-8 (Comma delimited)" and try again');
   const limits = limitsOf(o);
   const count = rowCounter(limits);
   // Fed in slices: given the whole file at once the parser would read every row of it in one
@@ -108,7 +108,7 @@ async function* csvRows(content: Buffer, o: ReadOptions): AsyncGenerator<{ row: 
   } catch (e: any) {
     if (e instanceof UnreadableFile || e instanceof UploadAbandoned) throw e;
     if (e?.code === 'CSV_MAX_RECORD_SIZE') throw beyond.recordChars(row + 1, limits.recordChars);
-    throw new InterchangeReadError(`The file is not valid CSV near row ${row + 1}: ${String(e?.message ?? e).replace(/^Invalid .*?:\s*/, '')}`, row + 1);
+    throw new UnreadableFile(`The file is not valid CSV near row ${row + 1}: ${String(e?.message ?? e).replace(/^Invalid .*?:\s*/, '')}`, row + 1);
   } finally {
     parser.destroy();
   }

@@ -1,3 +1,4 @@
+import { columnLetters } from '../uploads/limits.js';
 import type { CellRange } from './read.js';
 
 // Finding the column headings of a tracker: they need not be on row 1 (title rows,
@@ -38,16 +39,8 @@ export function cleanHeading(s: string): string {
 
 export const headingKey = (s: string) => cleanHeading(s).toLowerCase();
 
-export function columnLetter(index: number): string {
-  let n = index + 1;
-  let s = '';
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
+/** A 0-based column index as its letters: 0 → A. */
+export const columnLetter = (index: number): string => columnLetters(index + 1);
 
 const isBlank = (cells: string[] | undefined) => !cells || cells.every((c) => !c || !c.trim());
 const LOOKS_LIKE_DATA = /^(\d+([.,]\d+)?|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}.*|[yn]|yes|no|true|false)$/i;

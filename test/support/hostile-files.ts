@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import { COLUMNS } from '../../server/interchange/columns.js';
+import { columnLetters } from '../../server/uploads/limits.js';
 
 // Files an attacker (or a damaged export) might upload: each small on the wire, each built
 // to cost the server time or memory if read without limits. The zips are written here by
@@ -96,14 +97,9 @@ function workbookParts(withSharedStrings: boolean): ZipPart[] {
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const inline = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${esc(text)}</t></is></c>`;
-const letters = (n: number) => {
-  let s = '';
-  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) s = String.fromCharCode(65 + ((k - 1) % 26)) + s;
-  return s;
-};
 
 /** The interchange file's headings as row 1 of a sheet. */
-const headingRow = () => `<row r="1">${COLUMNS.map((c, i) => inline(`${letters(i + 1)}1`, c.name)).join('')}</row>`;
+const headingRow = () => `<row r="1">${COLUMNS.map((c, i) => inline(`${columnLetters(i + 1)}1`, c.name)).join('')}</row>`;
 const sheet = (rows: string, after = '') => `<?xml version="1.0" encoding="UTF-8"?><worksheet ${NS}><sheetData>${rows}</sheetData>${after}</worksheet>`;
 
 /** A sheet part built from chunks: the head, `repeat` copies of `middle`, the tail. */
@@ -184,6 +180,11 @@ export function hostileFiles(): HostileFile[] {
   ];
   return built;
 }
+
+/** 19 MB of rows the interchange import cannot take, refused once checking stops at its first 1,000 problems. */
+export const badRowsFile = (): HostileFile => ({
+  name: '19 MB of bad rows', filename: 'bad-rows.csv', content: badRowsCsv(19 * 1024 * 1024), expect: /at least 1,\d{3} problems: checking stopped at row/,
+});
 
 /**
  * A CSV of about `bytes` of rows the interchange import cannot take (every row's dates
