@@ -28,7 +28,7 @@ describe('a tracker check whose server process was killed', () => {
   });
 
   it('shows as failed after a restart, with a button to check it again, which works', async () => {
-    const tracker = await syntheticTracker({ rows: 30_000, format: 'csv', seed: 4 });
+    const tracker = await syntheticTracker({ rows: 40_000, format: 'csv', seed: 4 });
     const mappingId = await saveMapping(tdb.db, 'Synthetic', tracker.mapping, null);
     first = await startAppProcess(tdb);
     expect(await lead.signIn(first.baseUrl, 'lead@council.example', PASSWORD)).toBe(302);
@@ -41,12 +41,12 @@ describe('a tracker check whose server process was killed', () => {
     const status = up.headers.get('location')!;
     expect(status).toMatch(/^\/imports\/tracker\/\d+$/);
     const id = Number(status.split('/').pop());
-    // the check is under way in the first server's process
+    // killed at once, while the check is under way in the first server's process
+    first.child.kill('SIGKILL');
+    await first.exited;
     const working = await tdb.db('tracker_imports').where({ id }).first();
     expect(working.status).toBe('checking');
     expect(working.runner).toContain(`|${first.child.pid}|`);
-    first.child.kill('SIGKILL');
-    await first.exited;
 
     second = await startAppProcess(tdb);
     const page = await (await lead.request(second.baseUrl + status)).text();
