@@ -41,10 +41,9 @@ async function freshImportDb() {
 
 const tasks: Record<string, () => Promise<string>> = {
   /**
-   * Each insight page rendered through the real app (HTTP in-process), as a manager:
-   * cold (nothing cached, each page on its own, as after start-up or a change before the
-   * background warm-up has run), the background warm-up the server runs at start-up and after
-   * each change, then each page's first render and median of 5 once warm.
+   * Each insight page rendered through the real app (HTTP in-process), as a manager: nothing
+   * is cached, so each render reads its selection's case data and counts it. The median and
+   * slowest of 5 renders, for the year, a date range, a quarter with a team filter and a stage.
    */
   async insight() {
     const { default: request } = await import('supertest');
@@ -54,110 +53,35 @@ const tasks: Record<string, () => Promise<string>> = {
     const { createLogger } = await import('../server/logger.js');
     const { createUser } = await import('../server/auth/users.js');
     const { INSIGHT_PAGES } = await import('../server/insight/routes.js');
-    const { insightService } = await import('../server/insight/service.js');
-    const { caseStore } = await import('../server/insight/case-store.js');
-    const { parsePeriod } = await import('../server/insight/period.js');
-    const { todayIso } = await import('../server/common/dates.js');
     const email = 'bench-manager@bench.invalid';
     if (!(await db('users').where({ email }).first())) await createUser(db, { email, name: 'Bench manager', role: 'manager', password: 'benchmark password only' });
-    // the test environment: no background work of its own, so what is timed is only the page asked for
     const app = createApp(createServices(db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' } as any), createLogger('silent')));
-    const service = insightService(db);
     const agent = request.agent(app);
     const page = await agent.get('/sign-in');
     const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
     await agent.post('/sign-in').type('form').send({ _csrf: token, email, password: 'benchmark password only' });
-    const timed = async <T>(f: () => Promise<T>) => {
-      const t = performance.now();
-      const cpu = process.cpuUsage();
-      const value = await f();
-      const c = process.cpuUsage(cpu);
-      return { value, ms: performance.now() - t, cpuMs: (c.user + c.system) / 1000 };
-    };
-    const get = async (path: string, more = '') => {
-      const res = await agent.get(`${path}?year=${values.year}${more}`);
-      if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-    };
-    const today = todayIso();
-    const selection = { period: parsePeriod({ year: values.year }, today).period!, filters: { stage: '', source: '', team: '' } };
-    const warmUp = () => timed(async () => service.warm(await service.basicsNow(), selection, today));
-    const lines: string[] = [];
     const round = (n: number) => `${Math.round(n)} ms`;
-
-    // The case store: all the case data in memory, loaded once at start-up, then kept current from the change feed.
-    const store = caseStore(db);
-    const heap = () => {
-      (globalThis as any).gc?.();
-      return process.memoryUsage().heapUsed / 1e6;
-    };
-    const heapBefore = heap();
-    const loaded = await timed(() => store.refresh());
-    lines.push(`    case store, first load at start-up (${store.size.referrals.toLocaleString()} referrals, ${store.size.children.toLocaleString()} children): ${round(loaded.ms)} (CPU ${round(loaded.cpuMs)}), heap +${Math.round(heap() - heapBefore)} MB`);
-    const caught = await timed(() => store.refresh());
-    lines.push(`    case store brought up to date with nothing changed: ${caught.ms.toFixed(1)} ms`);
-
-    const coldRuns = async (label: string, path: string, more = '') => {
-      const runs = [];
-      for (let i = 0; i < 3; i++) {
-        service.clear();
-        runs.push(await timed(() => get(path, more)));
-      }
-      runs.sort((a, b) => a.ms - b.ms);
-      lines.push(`      ${label.padEnd(26)} cold ${round(runs[1].ms).padStart(7)} (CPU ${round(runs[1].cpuMs)}; median of 3, slowest ${round(runs[2].ms)})`);
-    };
-    lines.push('    COLD: no figures cached, each page on its own (a first visit, or the first after a change, before the background warm-up has run):');
-    for (const p of INSIGHT_PAGES) await coldRuns(p.title, p.path);
-    const team = (await db('users').whereNotNull('team').whereNot('team', '').first('team'))?.team;
-    lines.push('    COLD, other selections: a date range (2024-07-15 to 2025-11-30), and a quarter with a coordinator team filter:');
-    for (const p of INSIGHT_PAGES.filter((x) => x.key !== 'trends')) {
-      await coldRuns(`${p.title}, dates`, p.path, '&from-day=15&from-month=7&from-year=2024&to-day=30&to-month=11&to-year=2025');
-      if (team) await coldRuns(`${p.title}, Q3 + team`, p.path, `&quarter=3&team=${encodeURIComponent(team)}`);
-    }
-    // A change to a referral (as a save makes): the store reads the feed and reloads just that referral.
-    const referral = await db('referrals').whereBetween('referral_date', [selection.period.from, selection.period.to]).first('id', 'version');
-    await db('referrals').where({ id: referral.id }).update({ version: referral.version });
-    const afterChange = await timed(() => store.refresh());
-    lines.push(`    case store brought up to date after a change to one referral: ${afterChange.ms.toFixed(1)} ms`);
-    service.clear();
-    const start = await warmUp();
-    lines.push(`    background warm-up of all seven pages for the selection (as at start-up): ${round(start.ms)} (CPU ${round(start.cpuMs)})`);
-    lines.push('    WARM: after the warm-up, each page\'s first render, then the median of 5:');
-    for (const p of INSIGHT_PAGES) {
-      const first = await timed(() => get(p.path));
+    const lines: string[] = [];
+    const runs = async (label: string, path: string, more = '') => {
       const times: number[] = [];
-      for (let i = 0; i < 5; i++) times.push((await timed(() => get(p.path))).ms);
-      times.sort((a, b) => a - b);
-      lines.push(`      ${p.title.padEnd(26)} first ${round(first.ms).padStart(6)}, then median ${round(times[2])}`);
-    }
-    // Another selection within the warmed year: its figures are new, counted from the case store.
-    lines.push('    NARROWER SELECTION of the warmed year, first render (a quarter; a stage offered):');
-    const stage = (await db('referrals').whereNotNull('stage_offered').whereNot('stage_offered', '').first('stage_offered'))?.stage_offered;
-    for (const p of INSIGHT_PAGES.filter((x) => x.key !== 'trends')) {
-      const quarter = await timed(() => get(p.path, '&quarter=3'));
-      const staged = await timed(() => get(p.path, `&stage=${encodeURIComponent(stage)}`));
-      lines.push(`      ${p.title.padEnd(26)} quarter ${round(quarter.ms).padStart(6)}, stage ${round(staged.ms).padStart(6)}`);
-    }
-    // A change to the data (an audit row, as every save writes) makes every cached figure stale:
-    // a page then shows the last figures (saying when) unless new ones are ready within
-    // INSIGHT_STALE_AFTER_MS, and the server's watcher (every 2 s) works the viewed selections out
-    // again. Each page is opened once after its own change, as a manager would after someone saved.
-    const changes: number[] = [];
-    const change = async () => {
-      const [row] = await db('audit_log').insert({ at: new Date().toISOString(), user_id: null, action: 'bench-change', entity: 'bench', entity_id: 0 }).returning('id');
-      changes.push(typeof row === 'object' ? row.id : row);
-    };
-    try {
-      lines.push('    AFTER A CHANGE to the data, each page opened before its new figures are worked out (it shows the last ones, saying when):');
-      let rewarm = { ms: 0, cpuMs: 0 };
-      for (const p of INSIGHT_PAGES) {
-        await change();
-        const r = await timed(() => get(p.path));
-        lines.push(`      ${p.title.padEnd(26)} ${round(r.ms).padStart(6)}`);
-        rewarm = await warmUp();
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        const res = await agent.get(`${path}?year=${values.year}${more}`);
+        if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+        times.push(performance.now() - t);
       }
-      lines.push(`    the new figures for every page were ready ${round(rewarm.ms)} later (CPU ${round(rewarm.cpuMs)}); the server's watcher starts this within 2 s of a change`);
-    } finally {
-      await db('audit_log').whereIn('id', changes).delete();
+      times.sort((a, b) => a - b);
+      lines.push(`      ${label.padEnd(34)} median ${round(times[2]).padStart(7)}, slowest ${round(times[4])}`);
+    };
+    lines.push('    each page, nothing cached (5 renders):');
+    for (const p of INSIGHT_PAGES) await runs(p.title, p.path);
+    const team = (await db('users').whereNotNull('team').whereNot('team', '').first('team'))?.team;
+    const stage = (await db('referrals').whereNotNull('stage_offered').whereNot('stage_offered', '').first('stage_offered'))?.stage_offered;
+    lines.push('    other selections: a date range (2024-07-15 to 2025-11-30), a quarter with a coordinator team, a stage offered:');
+    for (const p of INSIGHT_PAGES.filter((x) => x.key !== 'trends')) {
+      await runs(`${p.title}, dates`, p.path, '&from-day=15&from-month=7&from-year=2024&to-day=30&to-month=11&to-year=2025');
+      if (team) await runs(`${p.title}, Q3 + team`, p.path, `&quarter=3&team=${encodeURIComponent(team)}`);
+      if (stage) await runs(`${p.title}, stage`, p.path, `&stage=${encodeURIComponent(stage)}`);
     }
     return lines.join('\n');
   },

@@ -10,7 +10,6 @@ import { setUpCsrf } from './middleware/csrf.js';
 import { setUpErrorHandler, setUpNotFound } from './middleware/errors.js';
 import { setUpStaticAssets } from './middleware/static-assets.js';
 import { setUpViews } from './middleware/views.js';
-import { readMarkersEarly } from './common/change-markers.js';
 import { setUpPassport } from './auth/passport.js';
 import { hideTokens } from './auth/password-links.js';
 import { healthRoutes } from './health.js';
@@ -19,6 +18,7 @@ import { routes } from './routes.js';
 import { interchangeUploadParser } from './interchange/routes.js';
 import { comparisonUploadParser } from './insight/routes.js';
 import { trackerUploadParser } from './tracker-import/routes.js';
+import { savesWait } from '../db/long-write.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,7 +47,8 @@ export function createApp(services: Services) {
   }
   app.use(setUpStaticAssets(root));
   setUpViews(app, root);
-  app.use(readMarkersEarly(services.db));
+  // On SQLite, saves wait (asynchronously) while a large import writes: see db/long-write.ts.
+  app.use(savesWait(services.db));
   app.use(setUpSession(services.db, services.config).middleware);
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   const passport = setUpPassport(services);

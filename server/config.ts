@@ -29,9 +29,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SIGN_IN_LOCKOUT_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   SIGN_IN_LOCKOUT_MINUTES: z.coerce.number().int().min(1).default(15),
-  INSIGHT_STALE_AFTER_MS: z.coerce.number().int().min(0).max(60_000).default(150),
   WORKERS: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(64)]).default(1),
-  DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -90,11 +88,8 @@ export interface Config {
   lockoutAttempts: number;
   lockoutMinutes: number;
   /** how long an insight page waits for figures including the latest change before showing the last ones worked out */
-  insightStaleAfterMs: number;
   /** app processes on this machine sharing the port (node:cluster); 1: the app runs in this process */
   workers: number;
-  /** PostgreSQL: run the pages' lookups as prepared statements (db/prepared-statements.ts) */
-  preparedStatements: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -127,9 +122,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     lockoutAttempts: e.SIGN_IN_LOCKOUT_ATTEMPTS,
     lockoutMinutes: e.SIGN_IN_LOCKOUT_MINUTES,
-    insightStaleAfterMs: e.INSIGHT_STALE_AFTER_MS,
     workers: e.WORKERS === 'auto' ? os.availableParallelism() : e.WORKERS,
-    preparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'true',
   };
 }
 

@@ -24,7 +24,7 @@ async function main() {
   // Several processes: this one only runs them (having read the configuration, and made the
   // embedded session secret, before they start, so they all share it).
   if (config.workers > 1 && cluster.isPrimary) return runWorkers(config.workers, logger);
-  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: config.databaseFile, preparedStatements: config.preparedStatements });
+  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: config.databaseFile });
   await migrateLatest(db);
   const oidcSettings = oidcSettingsFromEnv(process.env);
   const oidc = oidcSettings ? { settings: oidcSettings, configuration: await discoverOidc(oidcSettings) } : undefined;

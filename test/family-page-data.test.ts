@@ -55,7 +55,7 @@ describe('loadReferrals', () => {
     });
     expect(byFamily[1]).toMatchObject({ plan_agreed: null, plan_content: [], review_dates: [], children: [{ child_id: f.childIds[0] }] });
     const columns = await t.db('referrals').where({ id: referralIds[0] }).first();
-    expect(Object.keys(byFamily[0]).filter((k) => !(k in columns))).toEqual(['children', 'plan_content', 'review_dates']);
+    expect(Object.keys(byFamily[0]).filter((k) => !(k in columns))).toEqual(['family_ref', 'children', 'plan_content', 'review_dates']);
     expect(await loadReferrals(t.db, { ids: [referralIds[1], referralIds[0]] })).toEqual(byFamily);
     expect(await loadReferrals(t.db, { ids: [] })).toEqual([]);
   });

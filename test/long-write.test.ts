@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import express from 'express';
+import request from 'supertest';
 import { createTestDb, type TestDb } from './support/db.js';
-import { longWriteTransaction } from '../db/connection.js';
-import { writeGateOf } from '../db/write-gate.js';
+import { longWriteTransaction, longWriteUnderWay, savesWait, writesAllowed } from '../db/long-write.js';
 
-// The long write (a large import) on SQLite: its own connection, the app connection's
-// writes held at the write gate until it ends, reads never. Always on a SQLite file (the
-// gate is SQLite's); test/import-beside-others.test.ts covers both databases through the app.
+// The long write (a large import) on SQLite: its own connection; saves (requests that may
+// write) wait for it before their handlers run, asynchronously; reads never wait. Always on a
+// SQLite file (the pause is SQLite's); test/import-beside-others.test.ts covers both
+// databases through the real app.
 
 let tdb: TestDb;
 beforeAll(async () => {
@@ -22,9 +24,32 @@ function later() {
   return { promise, resolve };
 }
 
+/** A small app as the real one is wired: saves wait while a long write is under way. */
+function appWith(routes: (app: express.Express) => void) {
+  const app = express();
+  app.use(savesWait(tdb.db));
+  app.get('/count/:action', async (req, res) => {
+    res.json({ n: await count(req.params.action) });
+  });
+  app.post('/save/:action', async (req, res) => {
+    await tdb.db('audit_log').insert(event(req.params.action));
+    res.status(201).end();
+  });
+  routes(app);
+  return app;
+}
+
+const answered = <T>(p: Promise<T>) => {
+  const t = { done: false, value: p };
+  p.finally(() => (t.done = true)).catch(() => undefined);
+  return t;
+};
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 describe('longWriteTransaction on SQLite', () => {
-  it('lets the app connection read while it writes; the app’s writes wait for its commit, then succeed', async () => {
+  it('lets pages read while it writes; a save waits for its commit, then goes through', async () => {
     const { db } = tdb;
+    const app = appWith(() => undefined);
     const inside = later();
     const finish = later();
     const long = longWriteTransaction(db, async (trx) => {
@@ -34,74 +59,80 @@ describe('longWriteTransaction on SQLite', () => {
       return 'done';
     });
     await inside.promise;
-    expect(writeGateOf(db)!.closed).toBe(true);
+    expect(longWriteUnderWay(db)).toBe(true);
 
-    // Reads on the app connection: answered, and they do not see the uncommitted write.
-    expect(await count('long')).toBe(0);
-    // A write and a transaction on the app connection wait (without freezing the process)…
-    let wrote = false;
-    const write = db('audit_log').insert(event('app write')).then(() => (wrote = true));
-    let transacted = false;
-    const trx = db.transaction(async (t) => {
-      await t('audit_log').insert(event('app transaction'));
-    }).then(() => (transacted = true));
-    await new Promise((r) => setTimeout(r, 100));
-    expect([wrote, transacted]).toEqual([false, false]);
-    expect(await count('app write')).toBe(0);
+    // A page: answered, without the uncommitted write.
+    expect((await request(app).get('/count/long')).body).toEqual({ n: 0 });
+    // A save, and a write outside any request: they wait (without freezing the process)…
+    const save = answered(request(app).post('/save/app save').then((r) => r.status));
+    const background = answered(writesAllowed(db).then(() => db('audit_log').insert(event('background'))));
+    await pause(150);
+    expect([save.done, background.done]).toEqual([false, false]);
+    expect((await request(app).get('/count/app save')).body).toEqual({ n: 0 });
 
     // … until the long write commits.
     finish.resolve();
     expect(await long).toBe('done');
-    await Promise.all([write, trx]);
-    expect(await count('long')).toBe(1);
-    expect(await count('app write')).toBe(1);
-    expect(await count('app transaction')).toBe(1);
-    expect(writeGateOf(db)!.closed).toBe(false);
+    expect(await save.value).toBe(201);
+    await background.value;
+    expect([await count('long'), await count('app save'), await count('background')]).toEqual([1, 1, 1]);
+    expect(longWriteUnderWay(db)).toBe(false);
   });
 
-  it('starts only once a transaction under way on the app connection has ended', async () => {
+  it('starts only once the saves under way have ended, and its own request does not wait for itself', async () => {
     const { db } = tdb;
     const release = later();
     const order: string[] = [];
-    const app = db.transaction(async (t) => {
-      await t('audit_log').insert(event('first'));
-      await release.promise;
-      order.push('app committed');
+    const app = appWith((a) => {
+      a.post('/slow-save', async (_req, res) => {
+        await db.transaction(async (t) => {
+          await t('audit_log').insert(event('slow save'));
+          await release.promise;
+        });
+        order.push('save committed');
+        res.status(201).end();
+      });
+      a.post('/import', async (_req, res) => {
+        await db('audit_log').insert(event('before import')); // the request's own writes, before…
+        await longWriteTransaction(db, async (trx) => {
+          order.push('long began');
+          await trx('audit_log').insert(event('import'));
+        });
+        await db('audit_log').insert(event('after import')); // … and after
+        res.status(201).end();
+      });
     });
-    await new Promise((r) => setTimeout(r, 20));
-    const long = longWriteTransaction(db, async (trx) => {
-      order.push('long began');
-      await trx('audit_log').insert(event('second'));
-    });
-    await new Promise((r) => setTimeout(r, 100));
+    const slow = request(app).post('/slow-save').then((r) => r.status);
+    await pause(50);
+    const imported = request(app).post('/import').then((r) => r.status);
+    await pause(150);
     expect(order).toEqual([]);
     release.resolve();
-    await Promise.all([app, long]);
-    expect(order).toEqual(['app committed', 'long began']);
-    expect([await count('first'), await count('second')]).toEqual([1, 1]);
+    expect(await Promise.all([slow, imported])).toEqual([201, 201]);
+    expect(order).toEqual(['save committed', 'long began']);
+    expect([await count('slow save'), await count('before import'), await count('import'), await count('after import')]).toEqual([1, 1, 1, 1]);
   });
 
-  it('leaves nothing behind when it fails, and opens the gate again', async () => {
+  it('leaves nothing behind when it fails, and saving goes on', async () => {
     const { db } = tdb;
     await expect(longWriteTransaction(db, async (trx) => {
       await trx('audit_log').insert(event('failed long'));
       throw new Error('the import went wrong');
     })).rejects.toThrow('the import went wrong');
     expect(await count('failed long')).toBe(0);
-    expect(writeGateOf(db)!.closed).toBe(false);
-    await db('audit_log').insert(event('after'));
+    expect(longWriteUnderWay(db)).toBe(false);
+    expect((await request(appWith(() => undefined)).post('/save/after')).status).toBe(201);
     expect(await count('after')).toBe(1);
   });
 
-  it('refuses at once, rather than waiting for itself, a write on the app connection made from inside it', async () => {
+  it('refuses at once, rather than waiting for itself, a write outside its transaction made from inside it', async () => {
     const { db } = tdb;
     await expect(longWriteTransaction(db, async (trx) => {
       await trx('audit_log').insert(event('inside'));
-      await db('audit_log').insert(event('beside')); // should have been trx
+      await writesAllowed(db); // as auditEvent(db, …) would: should have been trx
+      await db('audit_log').insert(event('beside'));
     })).rejects.toThrow(/from inside a long write/);
     expect([await count('inside'), await count('beside')]).toEqual([0, 0]);
-    await db('audit_log').insert(event('beside'));
-    expect(await count('beside')).toBe(1);
   });
 
   it('waits (without freezing the process) for another connection’s write lock', async () => {
@@ -112,7 +143,7 @@ describe('longWriteTransaction on SQLite', () => {
     let ticks = 0;
     const timer = setInterval(() => ticks++, 10);
     const long = longWriteTransaction(db, async (trx) => trx('audit_log').insert(event('after the lock')));
-    await new Promise((r) => setTimeout(r, 300));
+    await pause(300);
     expect(ticks).toBeGreaterThan(5); // the event loop turned while the long write waited
     expect(await count('after the lock')).toBe(0);
     other.exec('commit');

@@ -14,6 +14,7 @@ import * as m012 from './012_account_security.js';
 import * as m013 from './013_tracker_import_runner.js';
 import * as m014 from './014_closure_reasons.js';
 import * as m015 from './015_password_changed_at.js';
+import * as m016 from './016_drop_change_feeds.js';
 
 // Migrations are listed here (not discovered on disk) so they run the same under tsx,
 // vitest and any bundler. Append new ones; never edit one that has shipped.
@@ -33,6 +34,7 @@ const migrations: Record<string, Knex.Migration> = {
   '013_tracker_import_runner': m013,
   '014_closure_reasons': m014,
   '015_password_changed_at': m015,
+  '016_drop_change_feeds': m016,
 };
 
 export const migrationSource: Knex.MigrationSource<string> = {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { keptPerRequest } from '../common/change-markers.js';
+import { perRequest } from '../common/per-request.js';
 
 // Service settings: one row per key. Free-text answers for the annual return are kept
 // here once and reused every year.
@@ -24,8 +24,8 @@ export async function loadSettings(db: Knex): Promise<Record<string, string>> {
   return Object.fromEntries(rows.map((r) => [r.key, r.value ?? '']));
 }
 
-/** The settings for a request, kept in memory until they change (in any process: see change-markers.ts). Read-only. */
-export const currentSettings: (db: Knex, req: object) => Promise<Record<string, string>> = keptPerRequest('service_settings', loadSettings);
+/** The settings, read once per request. */
+export const currentSettings: (db: Knex, req: object) => Promise<Record<string, string>> = perRequest(loadSettings);
 
 export async function saveSettings(trx: Knex.Transaction, values: Record<string, string>) {
   for (const [key, value] of Object.entries(values)) {

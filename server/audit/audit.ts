@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { writesAllowed } from '../../db/long-write.js';
 
 export interface AuditContext {
   userId: number | null;
@@ -86,5 +87,6 @@ export async function auditEvent(
   entity: string,
   detail?: string,
 ): Promise<void> {
+  await writesAllowed(db); // a download's row, beside a large import on SQLite
   await db('audit_log').insert({ at: now(), user_id: userId, action, entity, new_value: detail ?? null });
 }

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Role } from './roles.js';
 import { hashPassword } from './passwords.js';
-import { keptPerRequest } from '../common/change-markers.js';
+import { perRequest } from '../common/per-request.js';
 
 export interface User {
   id: number;
@@ -70,13 +70,8 @@ async function loadUserDirectory(db: Knex): Promise<UserDirectory> {
   };
 }
 
-/**
- * Every user, kept in memory until the users table changes (in any process: see
- * change-markers.ts), so a request's sign-in check and the coordinators' names need no
- * query of their own. A change of role, a deactivation or a sign-in changes the table, so
- * the next request anywhere sees it. Read-only: shared by every request.
- */
-export const currentUsers: (db: Knex, req: object) => Promise<UserDirectory> = keptPerRequest('users', loadUserDirectory);
+/** Every user, read once per request: the sign-in check and the coordinators' names share one query. */
+export const currentUsers: (db: Knex, req: object) => Promise<UserDirectory> = perRequest(loadUserDirectory);
 
 export async function countUsers(db: Knex): Promise<number> {
   const r = await db('users').count({ n: '*' }).first();

@@ -2,27 +2,29 @@ import type { Knex } from 'knex';
 import type { Child, Family } from './types.js';
 import { auditChanges, type AuditContext } from '../audit/audit.js';
 import { insertReturningId, nowIso, refFor, updateWithVersion } from './locking.js';
-import { prepared } from '../../db/prepared-statements.js';
+import { whereIdIn } from '../common/id-lists.js';
 
 export type ChildInput = Omit<Child, 'id' | 'family_id' | 'child_ref' | 'merged_into_id' | 'version'> & { child_ref?: string | null };
 
 const CHILD_COLUMNS = ['id', 'family_id', 'child_ref', 'cms_id', 'first_name', 'last_name', 'date_of_birth', 'expected_date_of_birth',
   'sex', 'ethnicity', 'disability_self_reported', 'merged_into_id', 'version'];
+/** For counting and checking: names never leave the database. */
+const UNNAMED_COLUMNS = CHILD_COLUMNS.filter((c) => c !== 'first_name' && c !== 'last_name');
 
 const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
 
 /** Children's columns and a disability code per row (a child with several has a row for each), by child id. */
-const withDisabilities = (q: Knex.QueryBuilder) =>
-  q.leftJoin('child_disabilities as d', 'd.child_id', 'c.id').select(...CHILD_COLUMNS.map((c) => `c.${c}`), 'd.code as disability').orderBy(['c.id', 'd.code']);
+const withDisabilities = (q: Knex.QueryBuilder, columns = CHILD_COLUMNS) =>
+  q.leftJoin('child_disabilities as d', 'd.child_id', 'c.id').select(...columns.map((c) => `c.${c}`), 'd.code as disability').orderBy(['c.id', 'd.code']);
 
 /** Children from rows of withDisabilities, each with its disabilities gathered; rows with no child are passed over. */
-function childrenOf(rows: Record<string, any>[]): Child[] {
-  const children: Child[] = [];
+function childrenOf<C extends Child>(rows: Record<string, any>[], extra: readonly string[] = []): C[] {
+  const children: C[] = [];
   for (const r of rows) {
     if (r.id === null) continue;
     let child = children[children.length - 1];
     if (child?.id !== r.id) {
-      child = Object.fromEntries(CHILD_COLUMNS.map((c) => [c, r[c]])) as unknown as Child;
+      child = Object.fromEntries([...CHILD_COLUMNS, ...extra].map((c) => [c, r[c] ?? null])) as unknown as C;
       child.disability_self_reported = bool(r.disability_self_reported);
       child.disabilities = [];
       children.push(child);
@@ -34,16 +36,53 @@ function childrenOf(rows: Record<string, any>[]): Child[] {
 
 /** Children with their disabilities, by id: one query. */
 export async function loadChildren(db: Knex, where: { family_id?: number; ids?: number[] }): Promise<Child[]> {
-  const q = prepared(withDisabilities(db('children as c')));
+  const q = withDisabilities(db('children as c'));
   if (where.family_id !== undefined) q.where('c.family_id', where.family_id);
   if (where.ids) q.whereIn('c.id', where.ids);
   return childrenOf(await q);
 }
 
+/** A child with its family's reference and without names (first_name and last_name null), as counting and checks read it. */
+export type CaseChild = Child & { family_ref: string };
+
+/**
+ * Children without their names, with their family's reference, in id order: some (by id, any
+ * number), one family's, or every child (no `where`).
+ */
+export async function loadUnnamedChildren(db: Knex, where: { ids?: readonly number[]; family_id?: number } = {}): Promise<CaseChild[]> {
+  const q = withDisabilities(db('children as c').join('families as f', 'f.id', 'c.family_id'), UNNAMED_COLUMNS).select('f.family_ref');
+  if (where.ids) {
+    if (!where.ids.length) return [];
+    whereIdIn(db, q, 'c.id', where.ids);
+  }
+  if (where.family_id !== undefined) q.where('c.family_id', where.family_id);
+  return childrenOf<CaseChild>(await q, ['family_ref']);
+}
+
+/**
+ * The children with these ids, then the records they were merged into, following each chain
+ * to its end (the merged-into record carries the counted characteristics): the one place the
+ * chain is walked in the database. Unnamed, in the order read.
+ */
+export async function loadChildrenAndSurvivors(db: Knex, ids: readonly number[]): Promise<CaseChild[]> {
+  const children = await loadUnnamedChildren(db, { ids });
+  const have = new Set(children.map((c) => c.id));
+  let next = children;
+  for (;;) {
+    const missing = [...new Set(next.map((c) => c.merged_into_id).filter((id): id is number => id !== null && !have.has(id)))];
+    if (!missing.length) return children;
+    next = await loadUnnamedChildren(db, { ids: missing });
+    for (const c of next) {
+      have.add(c.id);
+      children.push(c);
+    }
+  }
+}
+
 /** A family and its children (with their disabilities) in one query, or undefined when there is no such family. */
 export async function loadFamilyWithChildren(db: Knex, familyId: number): Promise<{ family: Family; children: Child[] } | undefined> {
-  const rows = await prepared(withDisabilities(db('families as f').leftJoin('children as c', 'c.family_id', 'f.id'))
-    .select('f.family_ref', 'f.version as family_version').where('f.id', familyId));
+  const rows = await withDisabilities(db('families as f').leftJoin('children as c', 'c.family_id', 'f.id'))
+    .select('f.family_ref', 'f.version as family_version').where('f.id', familyId);
   if (!rows.length) return undefined;
   return { family: { id: familyId, family_ref: rows[0].family_ref, version: rows[0].family_version }, children: childrenOf(rows) };
 }

@@ -2,10 +2,9 @@ import type { Knex } from 'knex';
 import type { Family } from './types.js';
 import { auditChanges, type AuditContext } from '../audit/audit.js';
 import { insertReturningId, nowIso, refFor } from './locking.js';
-import { prepared } from '../../db/prepared-statements.js';
 
 export async function loadFamily(db: Knex, id: number): Promise<Family | undefined> {
-  return prepared(db('families').select('id', 'family_ref', 'version').where({ id }).first());
+  return db('families').select('id', 'family_ref', 'version').where({ id }).first();
 }
 
 export async function familyRefTaken(db: Knex, ref: string): Promise<boolean> {

@@ -3,8 +3,8 @@ import type { Referral, ReferralChild } from './types.js';
 import { auditChanges, type AuditContext, type AuditValue } from '../audit/audit.js';
 import { insertReturningId, nowIso, refFor, updateWithVersion } from './locking.js';
 import { OUTCOME_FIELDS } from './stages.js';
-import { prepared } from '../../db/prepared-statements.js';
 import { isPostgres } from '../../db/connection.js';
+import { whereIdIn } from '../common/id-lists.js';
 
 /** Columns of the referrals table that forms and imports may write. */
 export const REFERRAL_FIELDS = [
@@ -35,7 +35,7 @@ function jsonRows(db: Knex, table: string, value: (x: string) => string, as: str
 /** A JSON array as the driver hands it over: parsed on PostgreSQL, text on SQLite. */
 const jsonList = (v: unknown): any[] => (v === null || v === undefined ? [] : typeof v === 'string' ? JSON.parse(v) : (v as any[]));
 
-function fromRow({ link_rows, plan_codes, review_list, ...r }: any): Referral {
+function fromRow({ link_rows, plan_codes, review_list, ...r }: any): CaseReferral {
   const out = {
     ...r,
     children: jsonList(link_rows)
@@ -48,20 +48,55 @@ function fromRow({ link_rows, plan_codes, review_list, ...r }: any): Referral {
   return out;
 }
 
+/** Referrals with any step dated in the period (the query picks them; add the select): only these can appear in that period's figures. */
+export function activeIn(db: Knex, period: { from: string; to: string }, alias = 'referrals'): Knex.QueryBuilder {
+  const c = (column: string) => `${alias}.${column}`;
+  return db(alias === 'referrals' ? 'referrals' : `referrals as ${alias}`).where((w) => {
+    for (const col of ['referral_date', 'offer_date', 'consent_date', 'initial_fgc_date', 'closure_date']) w.orWhereBetween(c(col), [period.from, period.to]);
+    w.orWhereIn(c('id'), db('review_conferences').select('referral_id').whereBetween('review_date', [period.from, period.to]));
+  });
+}
+
+/** A referral with its family's reference, as the bulk reads give it. */
+export type CaseReferral = Referral & { family_ref: string };
+
+/** Which referrals to read. */
+export interface ReferralWhere {
+  ids?: readonly number[];
+  family_id?: number;
+  /** any step dated in the period (activeIn) */
+  active?: { from: string; to: string };
+  /** only those whose initial FGC took place */
+  fgcHeld?: boolean;
+  /** narrows the query further (the referrals table is `r`): the insight filters */
+  narrow?: (q: Knex.QueryBuilder) => void;
+}
+
+/** The columns read: every field, the referral's keys and version (named, so a new column is read only when added here). */
+const READ_COLUMNS = ['id', 'referral_ref', 'family_id', ...REFERRAL_FIELDS, 'version'].map((c) => `r.${c}`);
+
 /**
- * Referrals with their children, plan content and review dates, in one query: each
- * referral's three lists come as JSON arrays beside its columns (one round trip on
- * PostgreSQL, and one statement to compile, whatever the number of referrals).
+ * Referrals with their family's reference, children, plan content and review dates, in one
+ * query: each referral's three lists come as JSON arrays beside its columns. Newest first
+ * (referral date, then id) for a family or some ids; a period's or the whole database's in id order.
  */
-export async function loadReferrals(db: Knex, where: { ids?: number[]; family_id?: number }): Promise<Referral[]> {
-  const q = prepared(db('referrals as r').select(
-    'r.*',
+export async function loadReferrals(db: Knex, where: ReferralWhere): Promise<CaseReferral[]> {
+  const q = (where.active ? activeIn(db, where.active, 'r') : db('referrals as r')).join('families as f', 'f.id', 'r.family_id').select(
+    ...READ_COLUMNS,
+    'f.family_ref',
     jsonRows(db, 'referral_children', (array) => `${array}(${LINK_COLUMNS.map((c) => `x.${c}`).join(', ')})`, 'link_rows'),
     jsonRows(db, 'referral_plan_content', () => 'x.code', 'plan_codes'),
     jsonRows(db, 'review_conferences', () => 'x.review_date', 'review_list'),
-  ).orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }]));
-  if (where.ids) q.whereIn('r.id', where.ids);
+  );
+  if (where.ids) {
+    if (!where.ids.length) return [];
+    whereIdIn(db, q, 'r.id', where.ids);
+  }
   if (where.family_id !== undefined) q.where('r.family_id', where.family_id);
+  if (where.fgcHeld) q.whereNotNull('r.initial_fgc_date').whereNot('r.initial_fgc_date', '');
+  where.narrow?.(q);
+  if (where.family_id !== undefined || where.ids) q.orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }]);
+  else q.orderBy('r.id');
   return (await q).map(fromRow);
 }
 

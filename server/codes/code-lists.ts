@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { CODE_LIST_NAMES, type CodeListName } from '../../db/seed/code-lists.js';
-import { keptPerRequest } from '../common/change-markers.js';
+import { perRequest } from '../common/per-request.js';
 
 export interface CodeEntry {
   code: string;
@@ -23,11 +23,8 @@ export async function loadCodeLists(db: Knex): Promise<CodeLists> {
   return lists;
 }
 
-/**
- * The code lists for a request, kept in memory until they change (in any process: see
- * change-markers.ts). Read-only: shared by every request.
- */
-export const currentCodeLists: (db: Knex, req: object) => Promise<CodeLists> = keptPerRequest('code_lists', loadCodeLists);
+/** The code lists, read once per request. */
+export const currentCodeLists: (db: Knex, req: object) => Promise<CodeLists> = perRequest(loadCodeLists);
 
 /** Options for a form: active values, plus the current value even if since retired. */
 export function codeOptions(lists: CodeLists, list: CodeListName, current?: string | string[] | null) {

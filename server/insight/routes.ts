@@ -55,21 +55,6 @@ const qs = (params: Record<string, string>) => new URLSearchParams(params).toStr
 export function insightRoutes(services: Services): Router {
   const { db } = services;
   const service = insightService(db);
-  // Outside tests, work out the current year's pages soon after start-up, the other pages of any
-  // selection someone looks at, and those selections again after each change to the data, so
-  // pages come from the cache (see service.ts).
-  const background = services.config.env !== 'test';
-  const warmFailed = (e: unknown) => services.logger.warn({ err: { message: (e as Error).message } }, 'insight warm-up failed');
-  const warm = (b: Basics, sel: Selection, today: string) => {
-    if (!background) return;
-    service.viewedNow(sel, today);
-    setImmediate(() => service.warm(b, sel, today).catch(warmFailed));
-  };
-  if (background) {
-    // at start-up, then again for the selections people look at whenever the data changes
-    setTimeout(() => service.warmDefault().catch(warmFailed), 1000).unref();
-    service.watch(2000, warmFailed);
-  }
   const router = Router();
   const insight = requirePermission('insight');
   const returns = requirePermission('returns');
@@ -110,25 +95,19 @@ export function insightRoutes(services: Services): Router {
   }
 
   /** The figures of one page for a selection: its tables (by id) and what the template needs. */
-  async function figures(page: PageKey, req: Request, basics: Basics, sel: Selection, today: string, waitMs?: number): Promise<{ tables: InsightTable[]; view: Record<string, unknown> }> {
-    const { tables, view, asOf } = await pageFigures(page, req, basics, sel, today, waitMs);
-    return { tables, view: { ...view, asOf: asOf === undefined ? null : new Date(asOf) } };
-  }
-
-  async function pageFigures(page: PageKey, req: Request, basics: Basics, sel: Selection, today: string, waitMs?: number): Promise<{ tables: InsightTable[]; view: Record<string, unknown>; asOf?: number }> {
+  async function figures(page: PageKey, req: Request, basics: Basics, sel: Selection, today: string): Promise<{ tables: InsightTable[]; view: Record<string, unknown> }> {
     switch (page) {
       case 'funnel': {
-        const f = await service.funnel(basics, sel, waitMs);
+        const f = await service.funnel(basics, sel);
         const [funnel, activity] = f.tables;
-        return { asOf: f.asOf, tables: f.tables, view: { funnel, activity, chart: tableBars(funnel, [{ key: 'fgcs', name: 'FGCs' }, { key: 'children', name: 'Children' }], 'count') } };
+        return { tables: f.tables, view: { funnel, activity, chart: tableBars(funnel, [{ key: 'fgcs', name: 'FGCs' }, { key: 'children', name: 'Children' }], 'count') } };
       }
       case 'refusals': {
         const by = isRefusalDimension(str(req.query.by)) ? (str(req.query.by) as (typeof REFUSAL_DIMENSIONS)[number]['key']) : 'stageOffered';
-        const f = await service.refusals(basics, sel, by, waitMs);
+        const f = await service.refusals(basics, sel, by);
         const [declines, notHeld] = f.tables;
         const [decisions] = f.byTables;
         return {
-          asOf: f.asOf,
           tables: [...f.tables, ...f.byTables],
           view: {
             by, dimensions: REFUSAL_DIMENSIONS, declines, notHeld, byTables: f.byTables, extra: { by },
@@ -144,7 +123,7 @@ export function insightRoutes(services: Services): Router {
         const comparisons = await service.comparisons();
         const wanted = Number(str(req.query.comparison));
         const chosen = comparisons.find((c) => c.id === wanted) ?? (str(req.query.comparison) === 'none' ? null : comparisons[0] ?? null);
-        const f = await service.equity(basics, sel, chosen?.id ?? null, waitMs);
+        const f = await service.equity(basics, sel, chosen?.id ?? null);
         const charts = f.tables.map((t, i) => {
           const d = f.dimensions[i];
           const cols = d.compared
@@ -155,49 +134,46 @@ export function insightRoutes(services: Services): Router {
         });
         const anySmall = f.tables.some((t) => t.rows.some((r) => r.warning));
         return {
-          asOf: f.asOf,
           tables: f.tables,
           view: { comparisons, chosen, dimensions: f.dimensions, equityTables: f.tables, charts, anySmall, smallNumber: SMALL_NUMBER, extra: { comparison: chosen ? String(chosen.id) : 'none' }, equityDimensions: EQUITY_DIMENSIONS },
         };
       }
       case 'timeliness': {
-        const f = await service.timeliness(basics, sel, waitMs);
+        const f = await service.timeliness(basics, sel);
         const [overall, consent, conference] = f.tables;
         const months = f.figures.months.map((_, i) => ({ cells: { month: consent.rows[i].cells.month, consent: consent.rows[i].cells.median, conference: conference.rows[i].cells.median } }));
         const chartTable: InsightTable = { id: 'timeliness-by-month', title: 'Median days from referral, by month', columns: consent.columns, rows: months };
         return {
-          asOf: f.asOf,
           tables: f.tables,
           view: { overall, consent, conference, chart: months.length > 1 ? tableLines(chartTable, [{ key: 'consent', name: 'To consent' }, { key: 'conference', name: 'To conference' }], 'days', 'Median days') : null },
         };
       }
       case 'outcomes': {
-        const f = await service.outcomes(basics, sel, today, waitMs);
+        const f = await service.outcomes(basics, sel, today);
         // a chart only where outcomes are recorded: none due, or none recorded, is said in words
         const states = f.tables.map(outcomeTableState);
         const charts = f.tables.map((t, i) => states[i].state !== 'recorded' ? null : tableBars(
           { ...t, rows: t.rows.filter((r) => r.cells.heldShare !== null || r.cells.notHeldShare !== null) },
           [{ key: 'heldShare', name: 'FGC held' }, { key: 'notHeldShare', name: 'No FGC held' }], 'percent', { skipZero: true, title: `${t.title}: shares of the children with it recorded` }));
-        return { asOf: f.asOf, tables: f.tables, view: { ...f, charts, states, dueShown: DUE_SHOWN } };
+        return { tables: f.tables, view: { ...f, charts, states, dueShown: DUE_SHOWN } };
       }
       case 'plans': {
-        const f = await service.plans(basics, sel, waitMs);
+        const f = await service.plans(basics, sel);
         const [agreed, content, sent] = f.tables;
         return {
-          asOf: f.asOf,
           tables: f.tables,
           view: { ...f, agreedTable: agreed, contentTable: content, sentTable: sent, withinDays: SENT_WITHIN_WORKING_DAYS,
             charts: { content: tableBars(content, [{ key: 'fgcs', name: 'Plans' }], 'count'), sent: tableBars(sent, [{ key: 'fgcs', name: 'Plans' }], 'count') } },
         };
       }
       case 'trends': {
-        const f = await service.trends(basics, sel.filters, today, waitMs);
+        const f = await service.trends(basics, sel.filters, today);
         const [t] = f.tables;
         // the month not over yet is in the table, marked, but not drawn: it would look like a collapse
         const partial = t.rows.find((r) => r.partial);
         const lines = tableLines({ ...t, rows: t.rows.filter((r) => !r.partial) }, [{ key: 'referrals', name: 'Referrals' }, { key: 'conferences', name: 'Initial conferences' }, { key: 'reviews', name: 'Reviews' }], 'count', 'FGCs',
           undefined, partial ? `${partial.cells.month} is not drawn: the month is not over.` : undefined);
-        return { asOf: f.asOf, tables: f.tables, view: { trendTable: t, chart: lines } };
+        return { tables: f.tables, view: { trendTable: t, chart: lines } };
       }
     }
   }
@@ -206,9 +182,8 @@ export function insightRoutes(services: Services): Router {
     router.get(p.path, insight, async (req, res) => {
       const { today, basics, selection, locals } = await context(req, p.key);
       if (!selection) return res.status(400).render(`insight/${p.key}`, { ...locals, ready: false });
-      const { view } = await figures(p.key, req, basics, selection, today, services.config.insightStaleAfterMs);
+      const { view } = await figures(p.key, req, basics, selection, today);
       res.render(`insight/${p.key}`, { ...locals, ...view, ready: true });
-      warm(basics, selection, today);
     });
   }
 

@@ -1,14 +1,14 @@
 import type { Knex } from 'knex';
 import { eachAuditRow, type AuditContext, type AuditValue } from '../audit/audit.js';
-import { isPostgres, longWritePace } from '../../db/connection.js';
+import { isPostgres } from '../../db/connection.js';
+import { pacer } from '../common/next-turn.js';
 
 // Inserting the tens of thousands of records and hundreds of thousands of audit rows of a
 // large import: in few statements, several times faster than the query builder, and with
 // rows kept flat (one array of values, row after row) rather than as an object each, which
 // at that scale is most of the import's memory. PostgreSQL: one JSON parameter per 5,000
 // rows, mapped onto the table's column types by json_populate_recordset. SQLite: multi-row
-// VALUES, up to 100 rows a statement, prepared once on the transaction's own connection,
-// letting other requests in every few milliseconds.
+// VALUES, up to 100 rows a statement, letting other requests in every few milliseconds.
 
 type Row = Record<string, any>;
 
@@ -45,22 +45,18 @@ export async function insertValues(
   const perStatement = Math.max(1, Math.min(100, Math.floor(30000 / width)));
   const tuple = `(${columns.map(() => '?').join(', ')})`;
   const sqlFor = (n: number) => `insert into ${q(table)} (${names}) values ${Array(n).fill(tuple).join(', ')}${ret}`;
-  // Inside a knex transaction this is the transaction's own better-sqlite3 connection.
-  const conn = await (trx as any).client.acquireConnection();
-  const full = conn.prepare(sqlFor(perStatement));
-  const fullParams = new Array(perStatement * width); // reused for every full statement
+  const pace = pacer();
   for (let first = 0; first < rows; first += perStatement) {
     const n = Math.min(perStatement, rows - first);
-    const params = n === perStatement ? fullParams : new Array(n * width);
+    const params = new Array(n * width);
     for (let i = 0, k = first * width; i < n * width; i++, k++) {
       const v = values[k];
       params[i] = v === undefined ? null : typeof v === 'boolean' ? Number(v) : v;
     }
-    const stmt = n === perStatement ? full : conn.prepare(sqlFor(n));
-    if (returning.length) for (const row of stmt.all(params)) out.push(row);
-    else stmt.run(params);
-    // Each statement runs synchronously: other requests come in between (see longWriteTransaction).
-    if (longWritePace.due()) await longWritePace.pause();
+    const result = await trx.raw(sqlFor(n), params);
+    if (returning.length) for (const row of result) out.push(row);
+    // Each statement runs synchronously: other requests come in between (see db/long-write.ts).
+    await pace.maybe();
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { auditEvent } from '../audit/audit.js';
-import { longWriteTransaction } from '../../db/connection.js';
+import { longWriteTransaction } from '../../db/long-write.js';
 import { nextTurn } from '../common/next-turn.js';
 import { throwIfAbandoned } from '../uploads/limits.js';
 import { applyPlan, describeImport, type ApplyResult, type ImportSummary } from './apply.js';

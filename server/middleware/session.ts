@@ -3,8 +3,7 @@ import { ConnectSessionKnexStore } from 'connect-session-knex';
 import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import { isPostgres } from '../../db/connection.js';
-import { prepared } from '../../db/prepared-statements.js';
-import { writeGateOf } from '../../db/write-gate.js';
+import { longWriteUnderWay, writesAllowed } from '../../db/long-write.js';
 
 // Sessions live in the database so any app process can serve any request.
 export function setUpSession(db: Knex, config: Config) {
@@ -54,7 +53,7 @@ class LazyTouchStore extends ConnectSessionKnexStore {
 
   override async get(sid: string, callback?: (err: any, session?: any) => void) {
     try {
-      const row = await prepared(this.knex('sessions').select('sess', 'expired').where({ sid }).andWhereRaw(this.unexpired, [this.now()]).first());
+      const row = await this.knex('sessions').select('sess', 'expired').where({ sid }).andWhereRaw(this.unexpired, [this.now()]).first();
       let session = null;
       if (row) {
         session = typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess;
@@ -74,10 +73,10 @@ class LazyTouchStore extends ConnectSessionKnexStore {
     this.storedExpiry.delete(sid);
     const next = session?.cookie?.expires ? new Date(session.cookie.expires).getTime() : NaN;
     if (stored !== undefined && next - stored <= TOUCH_STEP_MS) return callback?.();
-    if (writeGateOf(this.knex)?.closed) {
+    if (longWriteUnderWay(this.knex)) {
       // A large import is writing (SQLite: one writer at a time): the page is not held until it
       // has finished; the expiry is written then.
-      super.touch(sid, session).catch(() => undefined);
+      writesAllowed(this.knex).then(() => super.touch(sid, session)).catch(() => undefined);
       return callback?.();
     }
     return super.touch(sid, session, callback);
@@ -85,6 +84,7 @@ class LazyTouchStore extends ConnectSessionKnexStore {
 
   override async set(sid: string, session: any, callback?: (err?: any) => void) {
     this.storedExpiry.delete(sid);
+    await writesAllowed(this.knex); // a page that changed its session, during a large import on SQLite
     return super.set(sid, session, callback);
   }
 
@@ -104,5 +104,6 @@ class LazyTouchStore extends ConnectSessionKnexStore {
 }
 
 export async function sweepSessions(db: Knex): Promise<number> {
+  await writesAllowed(db);
   return db('sessions').where('expired', '<', new Date()).delete();
 }

@@ -5,6 +5,7 @@ import { claimImport, importContent, updateImport, type TrackerImportRow } from 
 import type { TrackerSheet } from './read.js';
 import { importReview } from '../interchange/review.js';
 import { runnerGone } from './runner.js';
+import { writesAllowed } from '../../db/long-write.js';
 
 // Checking (dry run) or importing an uploaded tracker as a job that outlives the request:
 // the request starts it and waits a moment (a small file is done by then); a large one
@@ -53,6 +54,7 @@ export async function recordDeath(db: Knex, u: TrackerImportRow): Promise<Tracke
   const error = u.status === 'applying'
     ? 'The import stopped before it finished, because the service was restarted. Nothing from the file was imported. Check the file again, then import it'
     : 'The check stopped before it finished, because the service was restarted. Check the file again';
+  await writesAllowed(db);
   await db('tracker_imports').where({ id: u.id }).whereIn('status', ['checking', 'applying']).update({ status: 'failed', error, updated_at: new Date().toISOString() });
   return { ...u, status: 'failed', error };
 }

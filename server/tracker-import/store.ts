@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { parseMapping, type TrackerMapping } from './mapping.js';
 import { THIS_RUNNER } from './runner.js';
+import { writesAllowed } from '../../db/long-write.js';
 
 // The saved mappings and the uploaded trackers (migration 006).
 
@@ -178,11 +179,13 @@ export async function updateImport(db: Knex, id: number, u: ImportUpdate): Promi
   const row: Record<string, unknown> = { ...u, updated_at: now() };
   if ('mapping' in u) row.mapping = u.mapping ? JSON.stringify(u.mapping) : null;
   if ('result' in u) row.result = u.result ? JSON.stringify(u.result) : null;
+  await writesAllowed(db); // progress is written beside a large import's write on SQLite
   await db('tracker_imports').where({ id }).update(row);
 }
 
 /** Moves an upload from one status to another only if it is still in the first (so a double click starts one job). */
 export async function claimImport(db: Knex, id: number, from: ImportStatus[], to: ImportStatus): Promise<boolean> {
+  await writesAllowed(db);
   const n = await db('tracker_imports').where({ id }).whereIn('status', from).update({ status: to, rows_read: 0, rows_checked: 0, error: null, runner: THIS_RUNNER, updated_at: now() });
   return n === 1;
 }
