@@ -41,48 +41,92 @@ async function freshImportDb() {
 
 const tasks: Record<string, () => Promise<string>> = {
   /**
-   * Each insight page rendered through the real app (HTTP in-process), as a manager: nothing
-   * is cached, so each render reads its selection's case data and counts it. The median and
-   * slowest of 5 renders, for the year, a date range, a quarter with a team filter and a stage.
+   * Every kind of page rendered through the real app (HTTP in-process), each as the role that
+   * uses it, with nothing cached (nothing is): the median and slowest of 5 renders. Insight
+   * pages also for a date range, a quarter with a coordinator team, and a stage offered.
    */
-  async insight() {
+  async pages() {
     const { default: request } = await import('supertest');
     const { createApp } = await import('../server/app.js');
     const { createServices } = await import('../server/services.js');
     const { loadConfig } = await import('../server/config.js');
     const { createLogger } = await import('../server/logger.js');
     const { createUser } = await import('../server/auth/users.js');
+    const { hashPassword } = await import('../server/auth/passwords.js');
     const { INSIGHT_PAGES } = await import('../server/insight/routes.js');
-    const email = 'bench-manager@bench.invalid';
-    if (!(await db('users').where({ email }).first())) await createUser(db, { email, name: 'Bench manager', role: 'manager', password: 'benchmark password only' });
+    const { RULES } = await import('../server/quality/registry.js');
+    const password = 'benchmark password only';
     const app = createApp(createServices(db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' } as any), createLogger('silent')));
-    const agent = request.agent(app);
-    const page = await agent.get('/sign-in');
-    const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
-    await agent.post('/sign-in').type('form').send({ _csrf: token, email, password: 'benchmark password only' });
+    const year = values.year!;
+    // the coordinator with the most referrals of the year, so My work and the case list are theirs
+    const busiest = await db('referrals as r').join('users as u', 'u.id', 'r.coordinator_id').where('u.role', 'coordinator')
+      .whereBetween('r.referral_date', [`${year}-04-01`, `${Number(year) + 1}-03-31`]).groupBy('u.id', 'u.email').select('u.id', 'u.email')
+      .count({ n: '*' }).orderBy('n', 'desc').first() as { id: number; email: string } | undefined;
+    if (!busiest) throw new Error('no coordinator with referrals in the year');
+    await db('users').where({ id: busiest.id }).update({ password_hash: await hashPassword(password), active: true, locked_until: null, failed_attempts: 0 });
+    const agents: Record<string, ReturnType<typeof request.agent>> = {};
+    for (const role of ['coordinator', 'manager', 'data_lead', 'admin'] as const) {
+      const email = role === 'coordinator' ? String(busiest.email) : `bench-${role}@bench.invalid`;
+      if (!(await db('users').where({ email }).first())) await createUser(db, { email, name: `Bench ${role}`, role, password });
+      const agent = request.agent(app);
+      const page = await agent.get('/sign-in');
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+      const signedIn = await agent.post('/sign-in').type('form').send({ _csrf: token, email, password });
+      if (signedIn.status !== 302) throw new Error(`${role} could not sign in`);
+      agents[role] = agent;
+    }
+    const referral = await db('referrals').where('coordinator_id', busiest.id).whereNotNull('initial_fgc_date')
+      .whereBetween('referral_date', [`${year}-04-01`, `${Number(year) + 1}-03-31`]).orderBy('referral_ref').first('id', 'family_id');
+    const child = await db('referral_children').where({ referral_id: referral.id }).first('child_id');
+    const surname = (await db('children').where({ id: child.child_id }).first('last_name'))?.last_name ?? 'a';
     const round = (n: number) => `${Math.round(n)} ms`;
     const lines: string[] = [];
-    const runs = async (label: string, path: string, more = '') => {
+    let slowest = { ms: 0, label: '' };
+    const runs = async (role: string, label: string, path: string) => {
       const times: number[] = [];
       for (let i = 0; i < 5; i++) {
         const t = performance.now();
-        const res = await agent.get(`${path}?year=${values.year}${more}`);
-        if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+        const res = await agents[role].get(path);
+        if (res.status !== 200) throw new Error(`${path} answered ${res.status} to the ${role}`);
         times.push(performance.now() - t);
       }
       times.sort((a, b) => a - b);
-      lines.push(`      ${label.padEnd(34)} median ${round(times[2]).padStart(7)}, slowest ${round(times[4])}`);
+      if (times[2] > slowest.ms) slowest = { ms: times[2], label };
+      lines.push(`      ${label.padEnd(44)} median ${round(times[2]).padStart(7)}, slowest ${round(times[4])}`);
     };
-    lines.push('    each page, nothing cached (5 renders):');
-    for (const p of INSIGHT_PAGES) await runs(p.title, p.path);
+    const y = `year=${year}`;
+    lines.push('    coordinator:');
+    await runs('coordinator', 'case list', '/cases');
+    await runs('coordinator', 'case list, page 20', '/cases?page=20');
+    await runs('coordinator', 'case list, a search by surname', `/cases?q=${encodeURIComponent(surname)}`);
+    await runs('coordinator', 'My work', '/my-work');
+    await runs('coordinator', 'family page', `/families/${referral.family_id}`);
+    await runs('coordinator', 'family history', `/families/${referral.family_id}/history`);
+    await runs('coordinator', 'referral page', `/referrals/${referral.id}`);
+    await runs('coordinator', 'referral history', `/referrals/${referral.id}/history`);
+    await runs('coordinator', 'a stage form (conference)', `/referrals/${referral.id}/stages/conference`);
+    await runs('coordinator', 'outcomes form', `/referrals/${referral.id}/outcomes`);
+    await runs('coordinator', 'child form', `/children/${child.child_id}/edit`);
+    await runs('coordinator', 'new referral form', `/families/${referral.family_id}/referrals/new`);
+    lines.push(`    manager, insight ${year}-${String(Number(year) + 1).slice(2)}:`);
+    for (const p of INSIGHT_PAGES) await runs('manager', p.title, `${p.path}?${y}`);
     const team = (await db('users').whereNotNull('team').whereNot('team', '').first('team'))?.team;
     const stage = (await db('referrals').whereNotNull('stage_offered').whereNot('stage_offered', '').first('stage_offered'))?.stage_offered;
-    lines.push('    other selections: a date range (2024-07-15 to 2025-11-30), a quarter with a coordinator team, a stage offered:');
     for (const p of INSIGHT_PAGES.filter((x) => x.key !== 'trends')) {
-      await runs(`${p.title}, dates`, p.path, '&from-day=15&from-month=7&from-year=2024&to-day=30&to-month=11&to-year=2025');
-      if (team) await runs(`${p.title}, Q3 + team`, p.path, `&quarter=3&team=${encodeURIComponent(team)}`);
-      if (stage) await runs(`${p.title}, stage`, p.path, `&stage=${encodeURIComponent(stage)}`);
+      await runs('manager', `${p.title}, dates`, `${p.path}?from-day=15&from-month=7&from-year=2024&to-day=30&to-month=11&to-year=2025`);
+      if (team) await runs('manager', `${p.title}, Q3 + team`, `${p.path}?${y}&quarter=3&team=${encodeURIComponent(team)}`);
+      if (stage) await runs('manager', `${p.title}, stage`, `${p.path}?${y}&stage=${encodeURIComponent(stage)}`);
     }
+    lines.push('    data lead:');
+    await runs('data_lead', `return ${year}`, `/returns/${year}`);
+    await runs('data_lead', `return ${year}, drill-down (children referred)`, `/returns/${year}/figures?population=referred&unit=children`);
+    await runs('data_lead', `return ${year}, workbook download`, `/returns/${year}/workbook.xlsx`);
+    await runs('data_lead', `return ${year}, child extract (CSV)`, `/returns/${year}/child-extract.csv`);
+    await runs('data_lead', 'data quality, this year', '/quality');
+    await runs('data_lead', `data quality, one rule (${RULES[0].code})`, `/quality/${RULES[0].code}`);
+    lines.push('    administrator:');
+    for (const path of ['/admin/users', '/admin/code-lists', '/admin/merges', '/admin/settings', '/admin/retention']) await runs('admin', path, path);
+    lines.push(`    slowest median: ${slowest.label}, ${round(slowest.ms)}`);
     return lines.join('\n');
   },
   async quality() {

@@ -20,32 +20,35 @@ const BOOLEAN_FIELDS = ['advocate_used', 'interpreter_used', 'private_family_tim
 
 const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
 
-/** The columns of a referral's link to a child, in the order the JSON arrays below hold them. */
+/** The columns of a referral's link to a child. */
 const LINK_COLUMNS = ['child_id', 'legal_status', ...OUTCOME_FIELDS] as const;
 
-/**
- * A JSON array of `value` over the rows of `table` belonging to referral r: one correlated
- * subquery (PostgreSQL's json_agg gives null for no rows, SQLite's json_group_array '[]').
- */
-function jsonRows(db: Knex, table: string, value: (x: string) => string, as: string): Knex.Raw {
-  const pg = isPostgres(db);
-  return db.raw(`(select ${pg ? 'json_agg' : 'json_group_array'}(${value(pg ? 'json_build_array' : 'json_array')}) from ${table} x where x.referral_id = r.id) as ${as}`);
+type ReferralRow = Omit<CaseReferral, 'children' | 'plan_content' | 'review_dates'>;
+
+function fromRow(r: ReferralRow): CaseReferral {
+  const out = { ...r, children: [], plan_content: [], review_dates: [] } as CaseReferral;
+  for (const f of BOOLEAN_FIELDS) (out as unknown as Record<string, unknown>)[f] = bool(r[f as keyof ReferralRow]);
+  return out;
 }
 
-/** A JSON array as the driver hands it over: parsed on PostgreSQL, text on SQLite. */
-const jsonList = (v: unknown): any[] => (v === null || v === undefined ? [] : typeof v === 'string' ? JSON.parse(v) : (v as any[]));
-
-function fromRow({ link_rows, plan_codes, review_list, ...r }: any): CaseReferral {
-  const out = {
-    ...r,
-    children: jsonList(link_rows)
-      .map((a: unknown[]) => Object.fromEntries(LINK_COLUMNS.map((c, i) => [c, a[i]])) as unknown as ReferralChild)
-      .sort((a: ReferralChild, b: ReferralChild) => a.child_id - b.child_id),
-    plan_content: (jsonList(plan_codes) as string[]).sort(),
-    review_dates: (jsonList(review_list) as string[]).sort(),
-  };
-  for (const f of BOOLEAN_FIELDS) out[f] = bool(r[f]);
-  return out;
+/**
+ * Gives each referral its children's rows (by child id), plan content (by code) and review
+ * dates (in date order): one query per list for all the referrals, by their ids.
+ */
+async function withLists(db: Knex, referrals: CaseReferral[]): Promise<CaseReferral[]> {
+  if (!referrals.length) return referrals;
+  const byId = new Map(referrals.map((r) => [r.id, r]));
+  const ids = [...byId.keys()];
+  const of = (q: Knex.QueryBuilder) => whereIdIn(db, q, 'referral_id', ids);
+  const [links, codes, reviews] = await Promise.all([
+    of(db('referral_children').select('referral_id', ...LINK_COLUMNS).orderBy(['referral_id', 'child_id'])) as Promise<(ReferralChild & { referral_id: number })[]>,
+    of(db('referral_plan_content').select('referral_id', 'code').orderBy(['referral_id', 'code'])) as Promise<{ referral_id: number; code: string }[]>,
+    of(db('review_conferences').select('referral_id', 'review_date').orderBy(['referral_id', 'review_date'])) as Promise<{ referral_id: number; review_date: string }[]>,
+  ]);
+  for (const { referral_id, ...link } of links) byId.get(referral_id)?.children.push(link);
+  for (const c of codes) byId.get(c.referral_id)?.plan_content.push(c.code);
+  for (const v of reviews) byId.get(v.referral_id)?.review_dates.push(v.review_date);
+  return referrals;
 }
 
 /** Referrals with any step dated in the period (the query picks them; add the select): only these can appear in that period's figures. */
@@ -76,18 +79,12 @@ export interface ReferralWhere {
 const READ_COLUMNS = ['id', 'referral_ref', 'family_id', ...REFERRAL_FIELDS, 'version'].map((c) => `r.${c}`);
 
 /**
- * Referrals with their family's reference, children, plan content and review dates, in one
- * query: each referral's three lists come as JSON arrays beside its columns. Newest first
- * (referral date, then id) for a family or some ids; a period's or the whole database's in id order.
+ * Referrals with their family's reference, children, plan content and review dates. Newest
+ * first (referral date, then id) for a family or some ids; a period's or the whole database's
+ * in id order.
  */
 export async function loadReferrals(db: Knex, where: ReferralWhere): Promise<CaseReferral[]> {
-  const q = (where.active ? activeIn(db, where.active, 'r') : db('referrals as r')).join('families as f', 'f.id', 'r.family_id').select(
-    ...READ_COLUMNS,
-    'f.family_ref',
-    jsonRows(db, 'referral_children', (array) => `${array}(${LINK_COLUMNS.map((c) => `x.${c}`).join(', ')})`, 'link_rows'),
-    jsonRows(db, 'referral_plan_content', () => 'x.code', 'plan_codes'),
-    jsonRows(db, 'review_conferences', () => 'x.review_date', 'review_list'),
-  );
+  const q = (where.active ? activeIn(db, where.active, 'r') : db('referrals as r')).join('families as f', 'f.id', 'r.family_id').select(...READ_COLUMNS, 'f.family_ref');
   if (where.ids) {
     if (!where.ids.length) return [];
     whereIdIn(db, q, 'r.id', where.ids);
@@ -97,7 +94,7 @@ export async function loadReferrals(db: Knex, where: ReferralWhere): Promise<Cas
   where.narrow?.(q);
   if (where.family_id !== undefined || where.ids) q.orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }]);
   else q.orderBy('r.id');
-  return (await q).map(fromRow);
+  return withLists(db, ((await q) as ReferralRow[]).map(fromRow));
 }
 
 export async function loadReferral(db: Knex, id: number): Promise<Referral | undefined> {
