@@ -50,13 +50,31 @@ export type CaseChild = Child & { family_ref: string };
  * number), one family's, or every child (no `where`).
  */
 export async function loadUnnamedChildren(db: Knex, where: { ids?: readonly number[]; family_id?: number } = {}): Promise<CaseChild[]> {
-  const q = withDisabilities(db('children as c').join('families as f', 'f.id', 'c.family_id'), UNNAMED_COLUMNS).select('f.family_ref');
+  const q = db('children as c').join('families as f', 'f.id', 'c.family_id').select(...UNNAMED_COLUMNS.map((c) => `c.${c}`), 'f.family_ref');
+  const d = db('child_disabilities as d').select('d.child_id', 'd.code');
   if (where.ids) {
     if (!where.ids.length) return [];
     whereIdIn(db, q, 'c.id', where.ids);
+    whereIdIn(db, d, 'd.child_id', where.ids);
   }
-  if (where.family_id !== undefined) q.where('c.family_id', where.family_id);
-  return childrenOf<CaseChild>(await q, ['family_ref']);
+  if (where.family_id !== undefined) {
+    q.where('c.family_id', where.family_id);
+    d.whereIn('d.child_id', db('children').select('id').where({ family_id: where.family_id }));
+  }
+  const [rows, disabilities] = await Promise.all([q.orderBy('c.id') as Promise<Record<string, unknown>[]>, d as Promise<{ child_id: number; code: string }[]>]);
+  const byId = new Map<number, CaseChild>();
+  const children = rows.map((r) => {
+    const c = {
+      id: r.id, family_id: r.family_id, child_ref: r.child_ref, family_ref: r.family_ref, cms_id: r.cms_id, first_name: null, last_name: null,
+      date_of_birth: r.date_of_birth, expected_date_of_birth: r.expected_date_of_birth, sex: r.sex, ethnicity: r.ethnicity, disabilities: [] as string[],
+      disability_self_reported: bool(r.disability_self_reported), merged_into_id: r.merged_into_id, version: r.version,
+    } as CaseChild;
+    byId.set(c.id, c);
+    return c;
+  });
+  for (const x of disabilities) byId.get(x.child_id)?.disabilities.push(x.code);
+  for (const c of children) if (c.disabilities.length > 1) c.disabilities.sort();
+  return children;
 }
 
 /**

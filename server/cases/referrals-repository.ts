@@ -25,8 +25,10 @@ const LINK_COLUMNS = ['child_id', 'legal_status', ...OUTCOME_FIELDS] as const;
 
 type ReferralRow = Omit<CaseReferral, 'children' | 'plan_content' | 'review_dates'>;
 
-function fromRow(r: ReferralRow): CaseReferral {
+/** A referral from its row; `unread` fields (not selected) are null. */
+function fromRow(r: ReferralRow, unread: readonly string[]): CaseReferral {
   const out = { ...r, children: [], plan_content: [], review_dates: [] } as CaseReferral;
+  for (const f of unread) (out as unknown as Record<string, unknown>)[f] = null;
   for (const f of BOOLEAN_FIELDS) (out as unknown as Record<string, unknown>)[f] = bool(r[f as keyof ReferralRow]);
   return out;
 }
@@ -40,14 +42,25 @@ async function withLists(db: Knex, referrals: CaseReferral[]): Promise<CaseRefer
   const byId = new Map(referrals.map((r) => [r.id, r]));
   const ids = [...byId.keys()];
   const of = (q: Knex.QueryBuilder) => whereIdIn(db, q, 'referral_id', ids);
+  // unordered (an order would cost the database a sort of every row): each referral's few are sorted below
   const [links, codes, reviews] = await Promise.all([
-    of(db('referral_children').select('referral_id', ...LINK_COLUMNS).orderBy(['referral_id', 'child_id'])) as Promise<(ReferralChild & { referral_id: number })[]>,
-    of(db('referral_plan_content').select('referral_id', 'code').orderBy(['referral_id', 'code'])) as Promise<{ referral_id: number; code: string }[]>,
-    of(db('review_conferences').select('referral_id', 'review_date').orderBy(['referral_id', 'review_date'])) as Promise<{ referral_id: number; review_date: string }[]>,
+    of(db('referral_children').select('referral_id', ...LINK_COLUMNS)) as Promise<(ReferralChild & { referral_id: number })[]>,
+    of(db('referral_plan_content').select('referral_id', 'code')) as Promise<{ referral_id: number; code: string }[]>,
+    of(db('review_conferences').select('referral_id', 'review_date')) as Promise<{ referral_id: number; review_date: string }[]>,
   ]);
-  for (const { referral_id, ...link } of links) byId.get(referral_id)?.children.push(link);
+  for (const l of links) {
+    byId.get(l.referral_id)?.children.push({
+      child_id: l.child_id, legal_status: l.legal_status, outcome_6m_legal_status: l.outcome_6m_legal_status, outcome_6m_living: l.outcome_6m_living,
+      outcome_12m_legal_status: l.outcome_12m_legal_status, outcome_12m_living: l.outcome_12m_living,
+    });
+  }
   for (const c of codes) byId.get(c.referral_id)?.plan_content.push(c.code);
   for (const v of reviews) byId.get(v.referral_id)?.review_dates.push(v.review_date);
+  for (const r of referrals) {
+    if (r.children.length > 1) r.children.sort((a, b) => a.child_id - b.child_id);
+    if (r.plan_content.length > 1) r.plan_content.sort();
+    if (r.review_dates.length > 1) r.review_dates.sort();
+  }
   return referrals;
 }
 
@@ -73,10 +86,23 @@ export interface ReferralWhere {
   fgcHeld?: boolean;
   /** narrows the query further (the referrals table is `r`): the insight filters */
   narrow?: (q: Knex.QueryBuilder) => void;
+  /** the fields to read (the others are null): INSIGHT_FIELDS for the insight pages; every field by default */
+  fields?: readonly ReferralField[];
 }
 
-/** The columns read: every field, the referral's keys and version (named, so a new column is read only when added here). */
-const READ_COLUMNS = ['id', 'referral_ref', 'family_id', ...REFERRAL_FIELDS, 'version'].map((c) => `r.${c}`);
+type ReferralField = (typeof REFERRAL_FIELDS)[number];
+
+/**
+ * The fields the insight pages' figures read: their steps, codes and dates, not attendance,
+ * feedback or free text. Reading fewer columns is most of what makes a large selection quick.
+ */
+export const INSIGHT_FIELDS: readonly ReferralField[] = [
+  'referral_date', 'referral_source', 'stage_offered', 'coordinator_id', 'offer_date', 'consent_decision', 'consent_date', 'decline_reason',
+  'consent_withdrawn_date', 'initial_fgc_date', 'fgc_not_held_reason', 'plan_agreed', 'plan_date', 'plan_sent_date', 'closure_date',
+];
+
+/** The columns read: the referral's keys and version, and its fields (named, so a new column is read only when added to REFERRAL_FIELDS). */
+const readColumns = (fields: readonly string[]) => ['id', 'referral_ref', 'family_id', ...fields, 'version'].map((c) => `r.${c}`);
 
 /**
  * Referrals with their family's reference, children, plan content and review dates. Newest
@@ -84,7 +110,8 @@ const READ_COLUMNS = ['id', 'referral_ref', 'family_id', ...REFERRAL_FIELDS, 've
  * in id order.
  */
 export async function loadReferrals(db: Knex, where: ReferralWhere): Promise<CaseReferral[]> {
-  const q = (where.active ? activeIn(db, where.active, 'r') : db('referrals as r')).join('families as f', 'f.id', 'r.family_id').select(...READ_COLUMNS, 'f.family_ref');
+  const q = (where.active ? activeIn(db, where.active, 'r') : db('referrals as r')).join('families as f', 'f.id', 'r.family_id')
+    .select(...readColumns(where.fields ?? REFERRAL_FIELDS), 'f.family_ref');
   if (where.ids) {
     if (!where.ids.length) return [];
     whereIdIn(db, q, 'r.id', where.ids);
@@ -94,7 +121,8 @@ export async function loadReferrals(db: Knex, where: ReferralWhere): Promise<Cas
   where.narrow?.(q);
   if (where.family_id !== undefined || where.ids) q.orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }]);
   else q.orderBy('r.id');
-  return withLists(db, ((await q) as ReferralRow[]).map(fromRow));
+  const unread = where.fields ? REFERRAL_FIELDS.filter((f) => !where.fields!.includes(f)) : [];
+  return withLists(db, ((await q) as ReferralRow[]).map((r) => fromRow(r, unread)));
 }
 
 export async function loadReferral(db: Knex, id: number): Promise<Referral | undefined> {

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { loadCodeLists, type CodeLists } from '../codes/code-lists.js';
 import { loadCaseSet } from '../cases/case-set.js';
-import { loadReferrals } from '../cases/referrals-repository.js';
+import { INSIGHT_FIELDS, loadReferrals } from '../cases/referrals-repository.js';
 import { countPeriod, type CaseData } from './common.js';
 import { applyFilters, earliestReferralDate, loadTeams } from './data.js';
 import { filterOptions, type FilterOptions, type Filters } from './filters.js';
@@ -15,7 +15,8 @@ import { refusalFigures, type RefusalDimension } from './refusals.js';
 import { equityFigures, equityTable, type EquityDimension } from './equity.js';
 import { getComparison, listComparisons, type ComparisonSummary } from './comparison-repository.js';
 import { timelinessFigures, type TimelinessFigures } from './timeliness.js';
-import { dueOutcomes, dueTable, outcomeFigures, type DueOutcome } from './outcomes.js';
+import { dueOutcomes, dueTable, lastDueConference, outcomeFigures, type DueOutcome } from './outcomes.js';
+import { OUTCOME_FIELDS } from '../cases/stages.js';
 import { planFigures } from './plans.js';
 import { monthlyTrend, trendRange, trendTable, type TrendMonth } from './trends.js';
 import type { InsightTable } from './tables.js';
@@ -38,10 +39,21 @@ export const DUE_SHOWN = 100;
 export function insightService(db: Knex) {
   /** The referrals with any step in the range that pass the filters, with their children. */
   const caseData = async (b: Basics, range: { from: string; to: string }, filters: Filters): Promise<CaseData> =>
-    ({ ...(await loadCaseSet(db, { active: range, narrow: (q) => applyFilters(db, q, filters, 'r') })), codes: b.codes });
+    ({ ...(await loadCaseSet(db, { active: range, fields: INSIGHT_FIELDS, narrow: (q) => applyFilters(db, q, filters, 'r') })), codes: b.codes });
 
-  /** Every referral passing the filters whose initial FGC took place, whatever its dates. */
-  const fgcsHeld = (filters: Filters) => loadReferrals(db, { fgcHeld: true, narrow: (q) => applyFilters(db, q, filters, 'r') });
+  /**
+   * The referrals passing the filters that may have an outcome due and not recorded: an FGC
+   * held long enough ago, with a child whose outcome is blank (dueOutcomes decides).
+   */
+  const outcomeCandidates = (filters: Filters, today: string) => loadReferrals(db, {
+    fields: ['initial_fgc_date'],
+    narrow: (q) => {
+      applyFilters(db, q, filters, 'r').whereNot('r.initial_fgc_date', '').where('r.initial_fgc_date', '<=', lastDueConference(today, 6))
+        .whereExists(db('referral_children as x').whereRaw('x.referral_id = r.id').where((w) => {
+          for (const f of OUTCOME_FIELDS) w.orWhereNull(`x.${f}`).orWhere(`x.${f}`, '');
+        }));
+    },
+  });
 
   return {
     /** Code lists, filter options and the earliest referral date. */
@@ -75,7 +87,7 @@ export function insightService(db: Knex) {
     },
 
     async outcomes(b: Basics, sel: Selection, today: string) {
-      const [data, held] = await Promise.all([caseData(b, sel.period, sel.filters), fgcsHeld(sel.filters)]);
+      const [data, held] = await Promise.all([caseData(b, sel.period, sel.filters), outcomeCandidates(sel.filters, today)]);
       const o = outcomeFigures(data, sel.period, today);
       const due = dueOutcomes(held, today);
       return { heldChildren: o.held.children, notHeldChildren: o.notHeld.children, tables: o.tables, due: { count: due.length, shown: due.slice(0, DUE_SHOWN) } };
@@ -88,13 +100,15 @@ export function insightService(db: Knex) {
 
     async trends(b: Basics, filters: Filters, today: string): Promise<{ trend: TrendMonth[]; tables: InsightTable[] }> {
       const range = trendRange(today);
-      const trend = monthlyTrend(await caseData(b, range, filters), range.months);
+      // referrals, conferences and review meetings: FGCs only, so no children are read
+      const referrals = await loadReferrals(db, { active: range, fields: INSIGHT_FIELDS, narrow: (q) => applyFilters(db, q, filters, 'r') });
+      const trend = monthlyTrend({ referrals, children: [], codes: b.codes }, range.months);
       return { trend, tables: [trendTable(trend, today)] };
     },
 
     /** Every outcome due and not recorded, for the download. */
     async allDue(filters: Filters, today: string): Promise<InsightTable> {
-      return dueTable(dueOutcomes(await fgcsHeld(filters), today));
+      return dueTable(dueOutcomes(await outcomeCandidates(filters, today), today));
     },
   };
 }
