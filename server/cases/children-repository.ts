@@ -3,6 +3,7 @@ import type { Child, Family } from './types.js';
 import { auditChanges, type AuditContext } from '../audit/audit.js';
 import { insertReturningId, nowIso, refFor, updateWithVersion } from './locking.js';
 import { whereIdIn } from '../common/id-lists.js';
+import { jsonRows } from '../common/json-rows.js';
 
 export type ChildInput = Omit<Child, 'id' | 'family_id' | 'child_ref' | 'merged_into_id' | 'version'> & { child_ref?: string | null };
 
@@ -61,18 +62,19 @@ export async function loadUnnamedChildren(db: Knex, where: { ids?: readonly numb
     q.where('c.family_id', where.family_id);
     d.whereIn('d.child_id', db('children').select('id').where({ family_id: where.family_id }));
   }
-  const [rows, disabilities] = await Promise.all([q.orderBy('c.id') as Promise<Record<string, unknown>[]>, d as Promise<{ child_id: number; code: string }[]>]);
+  const [rows, disabilities] = await Promise.all([jsonRows(db, q, [...UNNAMED_COLUMNS, 'family_ref']), jsonRows(db, d, ['child_id', 'code'])]) as [unknown[][], [number, string][]];
   const byId = new Map<number, CaseChild>();
+  // in UNNAMED_COLUMNS' order: id, family_id, child_ref, cms_id, date_of_birth, expected_date_of_birth, sex, ethnicity, disability_self_reported, merged_into_id, version
   const children = rows.map((r) => {
     const c = {
-      id: r.id, family_id: r.family_id, child_ref: r.child_ref, family_ref: r.family_ref, cms_id: r.cms_id, first_name: null, last_name: null,
-      date_of_birth: r.date_of_birth, expected_date_of_birth: r.expected_date_of_birth, sex: r.sex, ethnicity: r.ethnicity, disabilities: [] as string[],
-      disability_self_reported: bool(r.disability_self_reported), merged_into_id: r.merged_into_id, version: r.version,
+      id: r[0], family_id: r[1], child_ref: r[2], family_ref: r[11], cms_id: r[3], first_name: null, last_name: null,
+      date_of_birth: r[4], expected_date_of_birth: r[5], sex: r[6], ethnicity: r[7], disabilities: [] as string[],
+      disability_self_reported: bool(r[8]), merged_into_id: r[9], version: r[10],
     } as CaseChild;
     byId.set(c.id, c);
     return c;
-  });
-  for (const x of disabilities) byId.get(x.child_id)?.disabilities.push(x.code);
+  }).sort((a, b) => a.id - b.id);
+  for (const [id, code] of disabilities) byId.get(id)?.disabilities.push(code);
   for (const c of children) if (c.disabilities.length > 1) c.disabilities.sort();
   return children;
 }

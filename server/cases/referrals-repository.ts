@@ -5,6 +5,7 @@ import { insertReturningId, nowIso, refFor, updateWithVersion } from './locking.
 import { OUTCOME_FIELDS } from './stages.js';
 import { isPostgres } from '../../db/connection.js';
 import { whereIdIn } from '../common/id-lists.js';
+import { jsonRows } from '../common/json-rows.js';
 
 /** Columns of the referrals table that forms and imports may write. */
 export const REFERRAL_FIELDS = [
@@ -23,14 +24,21 @@ const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
 /** The columns of a referral's link to a child. */
 const LINK_COLUMNS = ['child_id', 'legal_status', ...OUTCOME_FIELDS] as const;
 
-type ReferralRow = Omit<CaseReferral, 'children' | 'plan_content' | 'review_dates'>;
+/** Every key of a referral read in bulk, in one order (so every referral has one shape), lists aside. */
+const REFERRAL_KEYS = ['id', 'referral_ref', 'family_id', ...REFERRAL_FIELDS, 'version', 'family_ref'] as const;
+const BOOLEAN_KEYS = new Set<string>(BOOLEAN_FIELDS);
 
-/** A referral from its row; `unread` fields (not selected) are null. */
-function fromRow(r: ReferralRow, unread: readonly string[]): CaseReferral {
-  const out = { ...r, children: [], plan_content: [], review_dates: [] } as CaseReferral;
-  for (const f of unread) (out as unknown as Record<string, unknown>)[f] = null;
-  for (const f of BOOLEAN_FIELDS) (out as unknown as Record<string, unknown>)[f] = bool(r[f as keyof ReferralRow]);
-  return out;
+/** A referral from a row of `columns` (jsonRows); fields not read are null. */
+function referralOf(a: readonly unknown[], at: readonly number[]): CaseReferral {
+  const out: Record<string, unknown> = {};
+  for (let k = 0; k < REFERRAL_KEYS.length; k++) {
+    const v = at[k] < 0 ? null : a[at[k]] ?? null;
+    out[REFERRAL_KEYS[k]] = BOOLEAN_KEYS.has(REFERRAL_KEYS[k]) ? bool(v) : v;
+  }
+  out.children = [];
+  out.plan_content = [];
+  out.review_dates = [];
+  return out as unknown as CaseReferral;
 }
 
 /**
@@ -44,18 +52,17 @@ async function withLists(db: Knex, referrals: CaseReferral[]): Promise<CaseRefer
   const of = (q: Knex.QueryBuilder) => whereIdIn(db, q, 'referral_id', ids);
   // unordered (an order would cost the database a sort of every row): each referral's few are sorted below
   const [links, codes, reviews] = await Promise.all([
-    of(db('referral_children').select('referral_id', ...LINK_COLUMNS)) as Promise<(ReferralChild & { referral_id: number })[]>,
-    of(db('referral_plan_content').select('referral_id', 'code')) as Promise<{ referral_id: number; code: string }[]>,
-    of(db('review_conferences').select('referral_id', 'review_date')) as Promise<{ referral_id: number; review_date: string }[]>,
-  ]);
+    jsonRows(db, of(db('referral_children').select('referral_id', ...LINK_COLUMNS)), ['referral_id', ...LINK_COLUMNS]),
+    jsonRows(db, of(db('referral_plan_content').select('referral_id', 'code')), ['referral_id', 'code']),
+    jsonRows(db, of(db('review_conferences').select('referral_id', 'review_date')), ['referral_id', 'review_date']),
+  ]) as [[number, number, ...(string | null)[]][], [number, string][], [number, string][]];
   for (const l of links) {
-    byId.get(l.referral_id)?.children.push({
-      child_id: l.child_id, legal_status: l.legal_status, outcome_6m_legal_status: l.outcome_6m_legal_status, outcome_6m_living: l.outcome_6m_living,
-      outcome_12m_legal_status: l.outcome_12m_legal_status, outcome_12m_living: l.outcome_12m_living,
+    byId.get(l[0])?.children.push({
+      child_id: l[1], legal_status: l[2], outcome_6m_legal_status: l[3], outcome_6m_living: l[4], outcome_12m_legal_status: l[5], outcome_12m_living: l[6],
     });
   }
-  for (const c of codes) byId.get(c.referral_id)?.plan_content.push(c.code);
-  for (const v of reviews) byId.get(v.referral_id)?.review_dates.push(v.review_date);
+  for (const [id, code] of codes) byId.get(id)?.plan_content.push(code);
+  for (const [id, date] of reviews) byId.get(id)?.review_dates.push(date);
   for (const r of referrals) {
     if (r.children.length > 1) r.children.sort((a, b) => a.child_id - b.child_id);
     if (r.plan_content.length > 1) r.plan_content.sort();
@@ -110,8 +117,9 @@ const readColumns = (fields: readonly string[]) => ['id', 'referral_ref', 'famil
  * in id order.
  */
 export async function loadReferrals(db: Knex, where: ReferralWhere): Promise<CaseReferral[]> {
+  const columns = ['id', 'referral_ref', 'family_id', ...(where.fields ?? REFERRAL_FIELDS), 'version'];
   const q = (where.active ? activeIn(db, where.active, 'r') : db('referrals as r')).join('families as f', 'f.id', 'r.family_id')
-    .select(...readColumns(where.fields ?? REFERRAL_FIELDS), 'f.family_ref');
+    .select(...columns.map((c) => `r.${c}`), 'f.family_ref');
   if (where.ids) {
     if (!where.ids.length) return [];
     whereIdIn(db, q, 'r.id', where.ids);
@@ -119,10 +127,13 @@ export async function loadReferrals(db: Knex, where: ReferralWhere): Promise<Cas
   if (where.family_id !== undefined) q.where('r.family_id', where.family_id);
   if (where.fgcHeld) q.whereNotNull('r.initial_fgc_date').whereNot('r.initial_fgc_date', '');
   where.narrow?.(q);
-  if (where.family_id !== undefined || where.ids) q.orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }]);
-  else q.orderBy('r.id');
-  const unread = where.fields ? REFERRAL_FIELDS.filter((f) => !where.fields!.includes(f)) : [];
-  return withLists(db, ((await q) as ReferralRow[]).map((r) => fromRow(r, unread)));
+  const read = [...columns, 'family_ref'];
+  const at = REFERRAL_KEYS.map((k) => read.indexOf(k));
+  const referrals = (await jsonRows(db, q, read)).map((a) => referralOf(a, at));
+  if (where.family_id !== undefined || where.ids) {
+    referrals.sort((a, b) => (a.referral_date < b.referral_date ? 1 : a.referral_date > b.referral_date ? -1 : b.id - a.id));
+  } else referrals.sort((a, b) => a.id - b.id);
+  return withLists(db, referrals);
 }
 
 export async function loadReferral(db: Knex, id: number): Promise<Referral | undefined> {
