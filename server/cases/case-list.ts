@@ -68,25 +68,45 @@ const others = (q: Knex.QueryBuilder, userId: number) =>
  * would sort every matching referral for each page.
  */
 export async function searchCases(db: Knex, query: CaseListQuery): Promise<{ rows: CaseListRow[]; total: number }> {
+  const offset = (query.page - 1) * PAGE_SIZE;
+  if ((query.q ?? '').trim()) {
+    // A search reads names with a pattern no index serves: the matching referrals are found in
+    // one scan, then ordered and paged here (a search matches a few, at most every referral).
+    const found: { id: number; referral_date: string; coordinator_id: number | null; closure_date: string | null }[] =
+      await matching(db, query).select('r.id', 'r.referral_date', 'r.coordinator_id', 'r.closure_date');
+    const own = (r: (typeof found)[number]) => Number(r.coordinator_id) === query.userId && r.closure_date === null;
+    found.sort((a, b) => Number(own(b)) - Number(own(a)) || (a.referral_date < b.referral_date ? 1 : a.referral_date > b.referral_date ? -1 : b.id - a.id));
+    return { rows: await withNames(db, await listed(db, found.slice(offset, offset + PAGE_SIZE).map((r) => Number(r.id)))), total: found.length };
+  }
   const count = async (q: Knex.QueryBuilder) => Number(((await q.count({ n: '*' })) as any[])[0].n);
   const [total, own] = await Promise.all([count(matching(db, query)), count(mine(matching(db, query), query.userId))]);
-  const page = async (part: Knex.QueryBuilder, offset: number, limit: number): Promise<Omit<CaseListRow, 'children' | 'family_name'>[]> => {
+  const page = async (part: Knex.QueryBuilder, offset: number, limit: number): Promise<ListedRow[]> => {
     if (limit <= 0) return [];
     const ids = db.select('id').from(
       part.select('r.id').orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }]).limit(limit).offset(offset).as('p'),
     );
-    return db('referrals as r')
-      .join('families as f', 'f.id', 'r.family_id')
-      .leftJoin('users as u', 'u.id', 'r.coordinator_id')
-      .select('r.id', 'r.referral_ref', 'r.family_id', 'f.family_ref', 'r.referral_date', 'r.stage_offered', 'r.coordinator_id',
-        db.raw('coalesce(u.name, r.coordinator_name) as coordinator'), 'r.closure_date')
-      .whereIn('r.id', ids)
-      .orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }]);
+    return listed(db, ids);
   };
-  const offset = (query.page - 1) * PAGE_SIZE;
   const first = offset < own ? await page(mine(matching(db, query), query.userId), offset, PAGE_SIZE) : [];
   const rest = await page(others(matching(db, query), query.userId), Math.max(0, offset - own), PAGE_SIZE - first.length);
   return { rows: await withNames(db, [...first, ...rest]), total };
+}
+
+type ListedRow = Omit<CaseListRow, 'children' | 'family_name'>;
+
+/** The case list's rows for some referrals: a subquery of ids (newest first), or ids in the order given. */
+async function listed(db: Knex, ids: Knex.QueryBuilder | number[]): Promise<ListedRow[]> {
+  if (Array.isArray(ids) && !ids.length) return [];
+  const rows: ListedRow[] = await db('referrals as r')
+    .join('families as f', 'f.id', 'r.family_id')
+    .leftJoin('users as u', 'u.id', 'r.coordinator_id')
+    .select('r.id', 'r.referral_ref', 'r.family_id', 'f.family_ref', 'r.referral_date', 'r.stage_offered', 'r.coordinator_id',
+      db.raw('coalesce(u.name, r.coordinator_name) as coordinator'), 'r.closure_date')
+    .whereIn('r.id', ids)
+    .orderBy([{ column: 'r.referral_date', order: 'desc' }, { column: 'r.id', order: 'desc' }]);
+  if (!Array.isArray(ids)) return rows;
+  const at = new Map(ids.map((id, i) => [id, i]));
+  return rows.sort((a, b) => at.get(Number(a.id))! - at.get(Number(b.id))!);
 }
 
 /** Referrals (id, family) with their children's names and their families' names. */

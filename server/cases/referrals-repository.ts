@@ -24,32 +24,39 @@ const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
 /** The columns of a referral's link to a child. */
 const LINK_COLUMNS = ['child_id', 'legal_status', ...OUTCOME_FIELDS] as const;
 
-/** Every key of a referral read in bulk, in one order (so every referral has one shape), lists aside. */
+/** The columns of a referral read in bulk, in the order referralOf takes them. */
 const REFERRAL_KEYS = ['id', 'referral_ref', 'family_id', ...REFERRAL_FIELDS, 'version', 'family_ref'] as const;
-const BOOLEAN_KEYS = new Set<string>(BOOLEAN_FIELDS);
 
-/** A referral from a row of `columns` (jsonRows); fields not read are null. */
-function referralOf(a: readonly unknown[], at: readonly number[]): CaseReferral {
-  const out: Record<string, unknown> = {};
-  for (let k = 0; k < REFERRAL_KEYS.length; k++) {
-    const v = at[k] < 0 ? null : a[at[k]] ?? null;
-    out[REFERRAL_KEYS[k]] = BOOLEAN_KEYS.has(REFERRAL_KEYS[k]) ? bool(v) : v;
-  }
-  out.children = [];
-  out.plan_content = [];
-  out.review_dates = [];
-  return out as unknown as CaseReferral;
+/** A referral from a row of REFERRAL_KEYS (jsonRows), in one shape whatever was read. */
+function referralOf(a: any[]): CaseReferral {
+  return {
+    id: a[0], referral_ref: a[1], family_id: a[2], referral_date: a[3], referral_source: a[4], stage_offered: a[5], coordinator_id: a[6],
+    coordinator_name: a[7], lbp_date: a[8], offer_date: a[9], offered_by: a[10], offer_method: a[11], consent_decision: a[12], consent_date: a[13],
+    decline_reason: a[14], consent_withdrawn_date: a[15], initial_fgc_date: a[16], fgc_not_held_reason: a[17], attend_parents: a[18],
+    attend_maternal: a[19], attend_paternal: a[20], attend_friends: a[21], attend_professionals: a[22], child_participation: a[23],
+    advocate_used: bool(a[24]), interpreter_used: bool(a[25]), private_family_time: bool(a[26]), plan_agreed: bool(a[27]), plan_date: a[28],
+    plan_sent_date: a[29], plan_uploaded_date: a[30], closure_date: a[31], closure_reason: a[32], family_feedback: a[33],
+    professional_feedback: a[34], version: a[35], family_ref: a[36],
+    children: [], plan_content: [], review_dates: [],
+  };
+}
+// referralOf takes each column from its place in REFERRAL_KEYS: a field added to one and not the other fails at start-up.
+{
+  const probe = referralOf(REFERRAL_KEYS.map((_, i) => i)) as unknown as Record<string, unknown>;
+  const misplaced = REFERRAL_KEYS.filter((k, i) => !(probe[k] === i || (BOOLEAN_FIELDS.includes(k) && probe[k] === bool(i))));
+  if (misplaced.length || Object.keys(probe).length !== REFERRAL_KEYS.length + 3) throw new Error(`referralOf does not match REFERRAL_KEYS: ${misplaced.join(', ')}`);
 }
 
 /**
  * Gives each referral its children's rows (by child id), plan content (by code) and review
  * dates (in date order): one query per list for all the referrals, by their ids.
  */
-async function withLists(db: Knex, referrals: CaseReferral[]): Promise<CaseReferral[]> {
+async function withLists(db: Knex, referrals: CaseReferral[], every: boolean): Promise<CaseReferral[]> {
   if (!referrals.length) return referrals;
   const byId = new Map(referrals.map((r) => [r.id, r]));
   const ids = [...byId.keys()];
-  const of = (q: Knex.QueryBuilder) => whereIdIn(db, q, 'referral_id', ids);
+  // every referral: each list read whole, no need to name the ids
+  const of = (q: Knex.QueryBuilder) => (every ? q : whereIdIn(db, q, 'referral_id', ids));
   // unordered (an order would cost the database a sort of every row): each referral's few are sorted below
   const [links, codes, reviews] = await Promise.all([
     jsonRows(db, of(db('referral_children').select('referral_id', ...LINK_COLUMNS)), ['referral_id', ...LINK_COLUMNS]),
@@ -98,6 +105,7 @@ export interface ReferralWhere {
 }
 
 type ReferralField = (typeof REFERRAL_FIELDS)[number];
+const isField = (c: string): c is ReferralField => (REFERRAL_FIELDS as readonly string[]).includes(c);
 
 /**
  * The fields the insight pages' figures read: their steps, codes and dates, not attendance,
@@ -117,9 +125,10 @@ const readColumns = (fields: readonly string[]) => ['id', 'referral_ref', 'famil
  * in id order.
  */
 export async function loadReferrals(db: Knex, where: ReferralWhere): Promise<CaseReferral[]> {
-  const columns = ['id', 'referral_ref', 'family_id', ...(where.fields ?? REFERRAL_FIELDS), 'version'];
+  // fields not asked for are read as null: every referral has one shape
+  const read = (c: string) => (c === 'family_ref' ? 'f.family_ref' : !where.fields || !isField(c) || where.fields.includes(c) ? `r.${c}` : db.raw('null as ??', [c]));
   const q = (where.active ? activeIn(db, where.active, 'r') : db('referrals as r')).join('families as f', 'f.id', 'r.family_id')
-    .select(...columns.map((c) => `r.${c}`), 'f.family_ref');
+    .select(REFERRAL_KEYS.map(read));
   if (where.ids) {
     if (!where.ids.length) return [];
     whereIdIn(db, q, 'r.id', where.ids);
@@ -127,13 +136,12 @@ export async function loadReferrals(db: Knex, where: ReferralWhere): Promise<Cas
   if (where.family_id !== undefined) q.where('r.family_id', where.family_id);
   if (where.fgcHeld) q.whereNotNull('r.initial_fgc_date').whereNot('r.initial_fgc_date', '');
   where.narrow?.(q);
-  const read = [...columns, 'family_ref'];
-  const at = REFERRAL_KEYS.map((k) => read.indexOf(k));
-  const referrals = (await jsonRows(db, q, read)).map((a) => referralOf(a, at));
+  const referrals = (await jsonRows(db, q, REFERRAL_KEYS)).map(referralOf);
   if (where.family_id !== undefined || where.ids) {
     referrals.sort((a, b) => (a.referral_date < b.referral_date ? 1 : a.referral_date > b.referral_date ? -1 : b.id - a.id));
   } else referrals.sort((a, b) => a.id - b.id);
-  return withLists(db, referrals);
+  const every = !where.active && !where.ids && where.family_id === undefined && !where.fgcHeld && !where.narrow;
+  return withLists(db, referrals, every);
 }
 
 export async function loadReferral(db: Knex, id: number): Promise<Referral | undefined> {

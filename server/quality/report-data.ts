@@ -22,9 +22,9 @@ const byId = <T extends { id: number }>(xs: T[]): T[] => xs.sort((a, b) => a.id 
 
 /** Referrals (with their children and review dates) and children in scope: the whole database, a period, or one family. */
 export async function loadQualityDataset(db: Knex, scope: LoadScope = {}): Promise<QualityDataset> {
-  if (scope.period) return qualityDatasetOf(await loadCaseSet(db, { active: scope.period }));
+  if (scope.period) return qualityDatasetOf(await loadCaseSet(db, { active: scope.period, fields: QUALITY_FIELDS }));
   const where = scope.familyId === undefined ? {} : { family_id: scope.familyId };
-  const [referrals, children] = await Promise.all([loadReferrals(db, where), loadUnnamedChildren(db, where)]);
+  const [referrals, children] = await Promise.all([loadReferrals(db, { ...where, fields: QUALITY_FIELDS }), loadUnnamedChildren(db, where)]);
   return { referrals: byId(referrals.map((r) => datasetReferral(r, r.family_ref))), children: children.map((c) => datasetChild(c, c.family_ref)) };
 }
 
@@ -42,6 +42,12 @@ export function qualityDatasetOf(data: CaseSet): QualityDataset {
     children: byId(data.children.filter((c) => onReferrals.has(c.id)).map((c) => datasetChild(c, c.family_ref))),
   };
 }
+
+/** The fields of a referral the rules read (datasetReferral). */
+const QUALITY_FIELDS = [
+  'referral_date', 'offer_date', 'consent_decision', 'consent_date', 'decline_reason', 'consent_withdrawn_date', 'initial_fgc_date',
+  'fgc_not_held_reason', 'plan_agreed', 'plan_date', 'plan_sent_date', 'plan_uploaded_date', 'closure_date',
+] as const;
 
 /** The facts of a referral the rules read. */
 export const datasetReferral = (r: Referral, familyRef: string): DatasetReferral => ({
