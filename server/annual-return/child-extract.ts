@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { loadCaseData } from './return-data.js';
 import type { Column } from '../common/tabular-export.js';
 import type { Child, Referral, ReferralChild } from '../cases/types.js';
+import { survivorResolver } from '../cases/merged-children.js';
 
 // One row per child per referral, keyed by CMS id, with no names and the date of birth
 // reduced to month and year: for a national child-level collection and for loading the
@@ -55,11 +56,8 @@ const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  */
 export function extractRows(referrals: Referral[], children: Child[]): ExtractRow[] {
   const byId = new Map(children.map((c) => [c.id, c]));
-  const survivor = (id: number) => {
-    let c = byId.get(id);
-    for (let hops = 0; c?.merged_into_id && hops < 20; hops++) c = byId.get(c.merged_into_id) ?? c;
-    return c;
-  };
+  const resolve = survivorResolver(children);
+  const survivor = (id: number) => byId.get(resolve(id)) ?? byId.get(id);
   const refOf = (c: Child | undefined) => c?.child_ref ?? '';
   return referrals
     .sort((a, b) => cmp(a.referral_date, b.referral_date) || cmp(a.referral_ref, b.referral_ref))

@@ -3,7 +3,7 @@
 import { computeReturn, type AnnualReturn, type CodeLists } from '../annual-return/counting.js';
 import type { Child, Referral } from '../cases/types.js';
 import { financialYearOf } from './period.js';
-import { survivorResolver } from './people.js';
+import { survivorResolver } from '../cases/merged-children.js';
 import { NR } from '../annual-return/breakdowns.js';
 import type { Filters } from './filters.js';
 

@@ -4,7 +4,8 @@ import { computeReturn } from '../annual-return/counting.js';
 import { makeChild, makeReferral, onReferral, seedCodes } from '../annual-return/test-fixtures.js';
 import { activityTable, cohortFunnel, funnelTable } from './funnel.js';
 import { ALL_TIME, childrenOf, countPeriod } from './common.js';
-import { distinctChildren, survivorResolver } from './people.js';
+import { distinctChildren } from './people.js';
+import { survivorResolver } from '../cases/merged-children.js';
 import { yearPeriod } from './period.js';
 import { pureWorld, YEAR } from './test-world.js';
 

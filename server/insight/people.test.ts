@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { makeChild, makeReferral, onReferral } from '../annual-return/test-fixtures.js';
-import { earliestRows, survivorResolver } from './people.js';
+import { earliestRows } from './people.js';
+import { survivorResolver } from '../cases/merged-children.js';
 import type { Referral } from '../cases/types.js';
 
 // A child's row for the insight figures computeReturn does not produce comes from the earliest
