@@ -122,7 +122,8 @@ const tasks: Record<string, () => Promise<string>> = {
     await runs('data_lead', `return ${year}, drill-down (children referred)`, `/returns/${year}/figures?population=referred&unit=children`);
     await runs('data_lead', `return ${year}, workbook download`, `/returns/${year}/workbook.xlsx`);
     await runs('data_lead', `return ${year}, child extract (CSV)`, `/returns/${year}/child-extract.csv`);
-    await runs('data_lead', 'data quality, this year', '/quality');
+    await runs('data_lead', 'data quality, whole database', '/quality');
+    await runs('data_lead', `data quality, ${year}-${String(Number(year) + 1).slice(2)}`, `/quality?period=${year}`);
     await runs('data_lead', `data quality, one rule (${RULES[0].code})`, `/quality/${RULES[0].code}`);
     lines.push('    administrator:');
     for (const path of ['/admin/users', '/admin/code-lists', '/admin/merges', '/admin/settings', '/admin/retention']) await runs('admin', path, path);

@@ -3,7 +3,7 @@ import type { Child, Family } from './types.js';
 import { auditChanges, type AuditContext } from '../audit/audit.js';
 import { insertReturningId, nowIso, refFor, updateWithVersion } from './locking.js';
 import { whereIdIn } from '../common/id-lists.js';
-import { jsonRows } from '../common/json-rows.js';
+import { arrayRows } from '../common/array-rows.js';
 
 export type ChildInput = Omit<Child, 'id' | 'family_id' | 'child_ref' | 'merged_into_id' | 'version'> & { child_ref?: string | null };
 
@@ -62,7 +62,7 @@ export async function loadUnnamedChildren(db: Knex, where: { ids?: readonly numb
     q.where('c.family_id', where.family_id);
     d.whereIn('d.child_id', db('children').select('id').where({ family_id: where.family_id }));
   }
-  const [rows, disabilities] = await Promise.all([jsonRows(db, q, [...UNNAMED_COLUMNS, 'family_ref']), jsonRows(db, d, ['child_id', 'code'])]) as [unknown[][], [number, string][]];
+  const [rows, disabilities] = await Promise.all([arrayRows(db, q, [...UNNAMED_COLUMNS, 'family_ref']), arrayRows(db, d, ['child_id', 'code'])]) as [unknown[][], [number, string][]];
   const byId = new Map<number, CaseChild>();
   // in UNNAMED_COLUMNS' order: id, family_id, child_ref, cms_id, date_of_birth, expected_date_of_birth, sex, ethnicity, disability_self_reported, merged_into_id, version
   const children = rows.map((r) => {

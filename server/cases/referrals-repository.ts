@@ -5,7 +5,7 @@ import { insertReturningId, nowIso, refFor, updateWithVersion } from './locking.
 import { OUTCOME_FIELDS } from './stages.js';
 import { isPostgres } from '../../db/connection.js';
 import { whereIdIn } from '../common/id-lists.js';
-import { jsonRows } from '../common/json-rows.js';
+import { arrayRows } from '../common/array-rows.js';
 
 /** Columns of the referrals table that forms and imports may write. */
 export const REFERRAL_FIELDS = [
@@ -27,7 +27,7 @@ const LINK_COLUMNS = ['child_id', 'legal_status', ...OUTCOME_FIELDS] as const;
 /** The columns of a referral read in bulk, in the order referralOf takes them. */
 const REFERRAL_KEYS = ['id', 'referral_ref', 'family_id', ...REFERRAL_FIELDS, 'version', 'family_ref'] as const;
 
-/** A referral from a row of REFERRAL_KEYS (jsonRows), in one shape whatever was read. */
+/** A referral from a row of REFERRAL_KEYS (arrayRows), in one shape whatever was read. */
 function referralOf(a: any[]): CaseReferral {
   return {
     id: a[0], referral_ref: a[1], family_id: a[2], referral_date: a[3], referral_source: a[4], stage_offered: a[5], coordinator_id: a[6],
@@ -59,9 +59,9 @@ async function withLists(db: Knex, referrals: CaseReferral[], every: boolean): P
   const of = (q: Knex.QueryBuilder) => (every ? q : whereIdIn(db, q, 'referral_id', ids));
   // unordered (an order would cost the database a sort of every row): each referral's few are sorted below
   const [links, codes, reviews] = await Promise.all([
-    jsonRows(db, of(db('referral_children').select('referral_id', ...LINK_COLUMNS)), ['referral_id', ...LINK_COLUMNS]),
-    jsonRows(db, of(db('referral_plan_content').select('referral_id', 'code')), ['referral_id', 'code']),
-    jsonRows(db, of(db('review_conferences').select('referral_id', 'review_date')), ['referral_id', 'review_date']),
+    arrayRows(db, of(db('referral_children').select('referral_id', ...LINK_COLUMNS)), ['referral_id', ...LINK_COLUMNS]),
+    arrayRows(db, of(db('referral_plan_content').select('referral_id', 'code')), ['referral_id', 'code']),
+    arrayRows(db, of(db('review_conferences').select('referral_id', 'review_date')), ['referral_id', 'review_date']),
   ]) as [[number, number, ...(string | null)[]][], [number, string][], [number, string][]];
   for (const l of links) {
     byId.get(l[0])?.children.push({
@@ -136,7 +136,7 @@ export async function loadReferrals(db: Knex, where: ReferralWhere): Promise<Cas
   if (where.family_id !== undefined) q.where('r.family_id', where.family_id);
   if (where.fgcHeld) q.whereNotNull('r.initial_fgc_date').whereNot('r.initial_fgc_date', '');
   where.narrow?.(q);
-  const referrals = (await jsonRows(db, q, REFERRAL_KEYS)).map(referralOf);
+  const referrals = (await arrayRows(db, q, REFERRAL_KEYS)).map(referralOf);
   if (where.family_id !== undefined || where.ids) {
     referrals.sort((a, b) => (a.referral_date < b.referral_date ? 1 : a.referral_date > b.referral_date ? -1 : b.id - a.id));
   } else referrals.sort((a, b) => a.id - b.id);
