@@ -19,7 +19,7 @@ export interface User {
 
 const COLUMNS = ['id', 'email', 'name', 'role', 'team', 'active', 'failed_attempts', 'locked_until', 'last_sign_in_at', 'password_changed_at'];
 
-const toUser = (r: any): User => ({ ...r, active: !!r.active });
+const toUser = (r: Omit<User, 'active'> & { active: unknown }): User => ({ ...r, active: !!r.active });
 
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
@@ -52,7 +52,8 @@ export async function listAccounts(db: Knex, now = new Date()): Promise<AccountL
     .select(COLUMNS.map((c) => `u.${c}`))
     .select(db.raw('case when u.password_hash is null then 0 else 1 end as has_password'), 'l.expires_at as link_expires_at')
     .orderBy([{ column: 'u.active', order: 'desc' }, 'u.name', 'u.id']);
-  return rows.map((r: any) => ({ ...toUser(r), has_password: Number(r.has_password) === 1, link_expires_at: r.link_expires_at ?? null }));
+  return (rows as (User & { has_password: unknown; link_expires_at: string | null })[])
+    .map((r) => ({ ...toUser(r), has_password: Number(r.has_password) === 1, link_expires_at: r.link_expires_at ?? null }));
 }
 
 export interface UserDirectory {

@@ -78,7 +78,7 @@ export async function searchCases(db: Knex, query: CaseListQuery): Promise<{ row
     found.sort((a, b) => Number(own(b)) - Number(own(a)) || (a.referral_date < b.referral_date ? 1 : a.referral_date > b.referral_date ? -1 : b.id - a.id));
     return { rows: await withNames(db, await listed(db, found.slice(offset, offset + PAGE_SIZE).map((r) => Number(r.id)))), total: found.length };
   }
-  const count = async (q: Knex.QueryBuilder) => Number(((await q.count({ n: '*' })) as any[])[0].n);
+  const count = async (q: Knex.QueryBuilder) => Number(((await q.count({ n: '*' })) as { n: number | string }[])[0].n);
   const [total, own] = await Promise.all([count(matching(db, query)), count(mine(matching(db, query), query.userId))]);
   const page = async (part: Knex.QueryBuilder, offset: number, limit: number): Promise<ListedRow[]> => {
     if (limit <= 0) return [];

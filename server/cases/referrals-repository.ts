@@ -22,12 +22,14 @@ const BOOLEAN_FIELDS = ['advocate_used', 'interpreter_used', 'private_family_tim
 const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
 
 /** The columns of a referral's link to a child. */
-const LINK_COLUMNS = ['child_id', 'legal_status', ...OUTCOME_FIELDS] as const;
+const LINK_FIELDS = ['legal_status', ...OUTCOME_FIELDS] as const;
+const LINK_COLUMNS = ['child_id', ...LINK_FIELDS] as const;
 
 /** The columns of a referral read in bulk, in the order referralOf takes them. */
 const REFERRAL_KEYS = ['id', 'referral_ref', 'family_id', ...REFERRAL_FIELDS, 'version', 'family_ref'] as const;
 
 /** A referral from a row of REFERRAL_KEYS (arrayRows), in one shape whatever was read. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row's values, typed by the columns they come from
 function referralOf(a: any[]): CaseReferral {
   return {
     id: a[0], referral_ref: a[1], family_id: a[2], referral_date: a[3], referral_source: a[4], stage_offered: a[5], coordinator_id: a[6],
@@ -185,7 +187,7 @@ export async function updateReferral(
   await updateWithVersion(trx, 'referrals', before.id, version, pickFields(fields));
   const audit = { ...ctx, familyId: before.family_id, referralId: before.id };
   const after: Record<string, AuditValue> = pickFields(fields);
-  const prior: Record<string, AuditValue> = pickFields(before as any);
+  const prior: Record<string, AuditValue> = pickFields(before as unknown as Record<string, unknown>);
   if (extra.plan_content) {
     after.plan_content = extra.plan_content;
     prior.plan_content = before.plan_content;
@@ -212,12 +214,12 @@ export async function setReferralChildren(
   }
   for (const c of after) {
     const old = prior.get(c.child_id);
-    const values = Object.fromEntries(['legal_status', ...OUTCOME_FIELDS].filter((f) => f in c).map((f) => [f, (c as any)[f] ?? null]));
+    const values: Record<string, string | null> = Object.fromEntries(LINK_FIELDS.filter((f) => f in c).map((f) => [f, c[f] ?? null]));
     if (old) {
-      const changed = Object.keys(values).some((f) => (old as any)[f] !== values[f]);
+      const changed = Object.keys(values).some((f) => old[f as (typeof LINK_FIELDS)[number]] !== values[f]);
       if (!changed) continue;
       await trx('referral_children').where({ referral_id: referralId, child_id: c.child_id }).update(values);
-      await auditChanges(trx, { ...ctx, referralId, childId: c.child_id }, 'referral_child', c.child_id, 'update', old as any, values);
+      await auditChanges(trx, { ...ctx, referralId, childId: c.child_id }, 'referral_child', c.child_id, 'update', { ...old }, values);
     } else {
       await trx('referral_children').insert({ referral_id: referralId, child_id: c.child_id, ...values });
       await auditChanges(trx, { ...ctx, referralId, childId: c.child_id }, 'referral_child', c.child_id, 'create', {}, { on_referral: 'Yes', ...values });

@@ -86,8 +86,8 @@ export function familyDataset(family: Family, children: readonly Child[], referr
  */
 export async function loadSharedCmsIds(db: Knex): Promise<CmsRow[]> {
   const key = db.raw(CMS_KEY);
-  const shared = db('children').select(key).whereNotNull('cms_id').whereNull('merged_into_id').groupBy(key as any).havingRaw('count(*) > 1');
-  return cmsRows(await db('children').select('id', 'cms_id', 'child_ref').whereNull('merged_into_id').whereIn(key as any, shared));
+  const shared = db('children').select(key).whereNotNull('cms_id').whereNull('merged_into_id').groupBy(key).havingRaw('count(*) > 1');
+  return cmsRows(await db('children').select('id', 'cms_id', 'child_ref').whereNull('merged_into_id').whereIn(key as unknown as string, shared));
 }
 
 /** Every live child with a CMS id, for the duplicate CMS id rule (which looks across the database). */
@@ -96,7 +96,7 @@ export async function loadCmsIds(db: Knex, only?: string[]): Promise<CmsRow[]> {
   if (only) {
     if (!only.length) return [];
     // Matches normaliseCmsId for ids whose only whitespace is spaces, which is all of them in practice.
-    q.whereIn(db.raw(CMS_KEY) as any, only);
+    q.whereIn(db.raw(CMS_KEY) as unknown as string, only); // knex takes a raw column here; its types do not say so
   }
   return cmsRows(await q);
 }
