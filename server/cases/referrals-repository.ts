@@ -59,19 +59,25 @@ async function withLists(db: Knex, referrals: CaseReferral[], every: boolean): P
   const ids = [...byId.keys()];
   // every referral: each list read whole, no need to name the ids
   const of = (q: Knex.QueryBuilder) => (every ? q : whereIdIn(db, q, 'referral_id', ids));
-  // unordered (an order would cost the database a sort of every row): each referral's few are sorted below
-  const [links, codes, reviews] = await Promise.all([
-    arrayRows(db, of(db('referral_children').select('referral_id', ...LINK_COLUMNS)), ['referral_id', ...LINK_COLUMNS]),
-    arrayRows(db, of(db('referral_plan_content').select('referral_id', 'code')), ['referral_id', 'code']),
-    arrayRows(db, of(db('review_conferences').select('referral_id', 'review_date')), ['referral_id', 'review_date']),
-  ]) as [[number, number, ...(string | null)[]][], [number, string][], [number, string][]];
-  for (const l of links) {
-    byId.get(l[0])?.children.push({
-      child_id: l[1], legal_status: l[2], outcome_6m_legal_status: l[3], outcome_6m_living: l[4], outcome_12m_legal_status: l[5], outcome_12m_living: l[6],
-    });
+  // The three lists in one query, each row saying which list it is in (0 children, 1 plan
+  // content, 2 reviews); unordered (an order would cost a sort of every row): each referral's
+  // few are sorted below.
+  // (a plan code and a review date take the legal status's place: text in text)
+  const list = (kind: number, table: string, value?: string) => of(db(table).select('referral_id', db.raw(`${kind} as kind`),
+    ...(value ? [db.raw('null as child_id'), `${value} as legal_status`, ...OUTCOME_FIELDS.map(() => db.raw('null'))] : LINK_COLUMNS)));
+  const rows = await arrayRows(db, list(0, 'referral_children').unionAll(list(1, 'referral_plan_content', 'code')).unionAll(list(2, 'review_conferences', 'review_date')),
+    ['referral_id', 'kind', ...LINK_COLUMNS]) as [number, number, ...(string | number | null)[]][];
+  for (const l of rows) {
+    const r = byId.get(l[0]);
+    if (!r) continue;
+    if (l[1] === 0) {
+      r.children.push({
+        child_id: l[2] as number, legal_status: l[3] as string | null, outcome_6m_legal_status: l[4] as string | null, outcome_6m_living: l[5] as string | null,
+        outcome_12m_legal_status: l[6] as string | null, outcome_12m_living: l[7] as string | null,
+      });
+    } else if (l[1] === 1) r.plan_content.push(l[3] as string);
+    else r.review_dates.push(l[3] as string);
   }
-  for (const [id, code] of codes) byId.get(id)?.plan_content.push(code);
-  for (const [id, date] of reviews) byId.get(id)?.review_dates.push(date);
   for (const r of referrals) {
     if (r.children.length > 1) r.children.sort((a, b) => a.child_id - b.child_id);
     if (r.plan_content.length > 1) r.plan_content.sort();
