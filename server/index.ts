@@ -1,4 +1,5 @@
 import cluster from 'node:cluster';
+import type { AddressInfo } from 'node:net';
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './logger.js';
 import { createDb, migrateLatest } from '../db/connection.js';
@@ -8,6 +9,9 @@ import { countUsers } from './auth/users.js';
 import { sweepSessions } from './middleware/session.js';
 import { discoverOidc, oidcSettingsFromEnv } from './auth/oidc.js';
 import { runWorkers } from './cluster.js';
+
+/** The port a listening server is on (server.address() is an object once it listens on TCP). */
+const portOf = (address: AddressInfo | string | null): number | string => (address && typeof address === 'object' ? address.port : String(address));
 
 async function main() {
   let config;
@@ -31,7 +35,7 @@ async function main() {
   const services = createServices(db, config, logger, oidc);
   const app = createApp(services);
   const server = app.listen(config.port, config.host, async () => {
-    const where = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${(server.address() as any).port}`;
+    const where = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${portOf(server.address())}`;
     logger.info({ database: config.databaseUrl ? 'postgresql' : 'sqlite' }, `FGC data listening on ${where}`);
     if ((await countUsers(db)) === 0) {
       logger.info(`No accounts yet: open ${where}/first-run or run "npm run create-user" to create the first administrator`);

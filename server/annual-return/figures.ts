@@ -12,6 +12,13 @@ export type Figure = string | number | null;
 
 export class UnknownFigureError extends Error {}
 
+const isFigure = (v: unknown): v is Figure => v === null || typeof v === 'string' || typeof v === 'number';
+
+/** `obj`'s own property `key`, never an inherited one; undefined when it has none. */
+function ownValue(obj: object, key: string | undefined): unknown {
+  return key !== undefined && Object.hasOwn(obj, key) ? (obj as Record<string, unknown>)[key] : undefined;
+}
+
 /**
  * Resolves a figure name from a template mapping to its value. The grammar is the
  * contract between mappings and code, so a new template needs only a new mapping:
@@ -31,18 +38,20 @@ export function resolveFigure(ctx: FigureContext, name: string): Figure {
     case 'meta':
       return own(ctx.meta, a) ? ctx.meta[a] : fail();
     case 'population': {
-      const p = own(ctx.ret.populations, a) ? (ctx.ret.populations as any)[a] : undefined;
-      if (!p || !['fgcs', 'children', 'meetings'].includes(b)) return fail();
-      return p[b] ?? null;
+      const p = ownValue(ctx.ret.populations, a);
+      if (typeof p !== 'object' || p === null || !['fgcs', 'children', 'meetings'].includes(b)) return fail();
+      const v = ownValue(p, b) ?? null; // 'meetings' is only on the reviews population
+      return isFigure(v) ? v : fail();
     }
-    case 'median':
-      return own(ctx.ret.medians, a) ? (ctx.ret.medians as any)[a] : fail();
+    case 'median': {
+      const v = ownValue(ctx.ret.medians, a);
+      return isFigure(v) ? v : fail();
+    }
     case 'attendance': {
       const [field, sub] = a.split('.');
-      const v = own(ctx.ret.attendance, field) ? (ctx.ret.attendance as any)[field] : undefined;
-      if (v === undefined) return fail();
-      if (v !== null && typeof v === 'object') return sub && own(v, sub) ? v[sub] : fail();
-      return v;
+      const f = ownValue(ctx.ret.attendance, field);
+      const v = f !== null && typeof f === 'object' ? ownValue(f, sub) : f;
+      return isFigure(v) ? v : fail();
     }
     case 'breakdown': {
       const bd = own(ctx.ret.breakdowns, a) ? ctx.ret.breakdowns[a] : undefined;

@@ -10,11 +10,11 @@ import type { AnnualReturn } from './counting.js';
 export async function returnByRefs(db: Knex, year: number) {
   const [built, referrals, children] = await Promise.all([
     buildReturn(db, year),
-    db('referrals').select('id', 'referral_ref'),
-    db('children').select('id', 'child_ref'),
+    db<{ id: number; referral_ref: string }>('referrals').select('id', 'referral_ref'),
+    db<{ id: number; child_ref: string }>('children').select('id', 'child_ref'),
   ]);
-  const referralRef = new Map(referrals.map((r: any) => [Number(r.id), r.referral_ref as string]));
-  const childRef = new Map(children.map((c: any) => [Number(c.id), c.child_ref as string]));
+  const referralRef = new Map(referrals.map((r) => [Number(r.id), r.referral_ref]));
+  const childRef = new Map(children.map((c) => [Number(c.id), c.child_ref]));
   return { ...returnWithRefs(built.ret, (id) => referralRef.get(id) ?? `?${id}`, (id) => childRef.get(id) ?? `?${id}`), quality: built.ctx.quality };
 }
 

@@ -115,7 +115,7 @@ export function returnRoutes({ db }: Services): Router {
       for (const d of dates) reviewDates.set(Number(d.referral_id), [...(reviewDates.get(Number(d.referral_id)) ?? []), String(d.review_date)]);
     }
     res.render('returns/figures', {
-      title, year, period: ret.period, unit, rows: rows.map((r: any) => ({ ...r, reviewDates: reviewDates.get(r.id) })), count: ids.length, reviews,
+      title, year, period: ret.period, unit, rows: rows.map((r: { id: number }) => ({ ...r, reviewDates: reviewDates.get(r.id) })), count: ids.length, reviews,
       meetings: reviews ? (ret.populations as Record<string, Population>)[population].meetings : undefined, backLink: `/returns/${year}`,
     });
   });

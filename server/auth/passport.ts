@@ -4,6 +4,7 @@ import { Strategy as LocalStrategy } from 'passport-local';
 import type { Services } from '../services.js';
 import { useOidcStrategy } from './oidc.js';
 import { currentUsers, type User } from './users.js';
+import type { Role } from './roles.js';
 import { dummyHash } from './passwords.js';
 import { checkSignIn } from './sign-in.js';
 
@@ -14,7 +15,7 @@ declare global {
       id: number;
       email: string;
       name: string;
-      role: string;
+      role: Role;
       team: string | null;
     }
   }

@@ -41,7 +41,7 @@ export function authRoutes(services: Services, passport: AppPassport): Router {
   });
 
   router.get('/sign-in', async (req, res) => {
-    if (req.user) return res.redirect(homeFor(req.user.role as any));
+    if (req.user) return res.redirect(homeFor(req.user.role));
     const failure = SSO_FAILURES[String(req.query.sso ?? '')];
     res.locals.passwordSet = req.query['password-set'] === '1';
     // A new installation: point to first run; after it, say the administrator account exists.
@@ -133,11 +133,11 @@ const SSO_FAILURES: Record<string, string> = {
 };
 
 function logInAndRedirect(req: Request, res: Response, next: NextFunction, user: Express.User) {
-  const returnTo = (req.session as any).returnTo as string | undefined;
+  const returnTo = req.session.returnTo;
   // req.logIn regenerates the session id (no session fixation).
   req.logIn(user, (e) => {
     if (e) return next(e);
-    const safe = returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : homeFor(user.role as any);
+    const safe = returnTo && returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : homeFor(user.role);
     res.redirect(safe);
   });
 }

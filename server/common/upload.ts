@@ -9,7 +9,17 @@ export function sizeLabel(bytes: number): string {
 }
 
 /** Why the upload on this request could not be read, for the form's error (set by uploadParser). */
-export const uploadErrorOf = (req: Request): string | undefined => (req as any).uploadError;
+export const uploadErrorOf = (req: Request): string | undefined => req.uploadError;
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- Express's Request is augmented through its global namespace
+  namespace Express {
+    interface Request {
+      /** set by uploadParser when the upload could not be read */
+      uploadError?: string;
+    }
+  }
+}
 
 /**
  * Multipart parsing for one file upload form, which must run before the CSRF check (that
@@ -29,7 +39,7 @@ export function uploadParser(path: string, limitBytes: number, permission: Permi
     if (req.method !== 'POST' || req.path !== path || !can(req.user?.role, permission) || !req.is('multipart/form-data')) return next();
     upload(req, res, (err?: unknown) => {
       if (err) {
-        (req as any).uploadError = err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE'
+        req.uploadError = err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE'
           ? `The selected file must be smaller than ${sizeLabel(limitBytes)}`
           : 'The selected file could not be uploaded. Try again';
       }

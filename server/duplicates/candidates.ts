@@ -39,6 +39,7 @@ export async function possibleDuplicates(db: Knex, candidate: PersonFacts): Prom
     .orderBy('c.id')
     .limit(MAX_POOL);
   if (candidate.id !== undefined) q.whereNot('c.id', candidate.id);
-  const pool = (await q).map((r: any) => ({ ...r, id: Number(r.id), family_id: Number(r.family_id) })) as CandidateChild[];
+  const rows: (Omit<CandidateChild, 'id' | 'family_id'> & { id: number | string; family_id: number | string })[] = await q;
+  const pool: CandidateChild[] = rows.map((r) => ({ ...r, id: Number(r.id), family_id: Number(r.family_id) }));
   return findPossibleDuplicates(candidate, pool);
 }

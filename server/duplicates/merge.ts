@@ -11,7 +11,9 @@ export class MergeRefusedError extends Error {}
 
 const LINK_FIELDS = ['legal_status', ...OUTCOME_FIELDS] as const;
 type LinkValues = Record<(typeof LINK_FIELDS)[number], string | null>;
-const linkValues = (row: Record<string, any>): LinkValues => Object.fromEntries(LINK_FIELDS.map((f) => [f, row[f] ?? null])) as LinkValues;
+/** A referral_children row: the link of a child to a referral, with its values. */
+type LinkRow = { referral_id: number | string; child_id: number | string } & Partial<LinkValues>;
+const linkValues = (row: Partial<LinkValues>): LinkValues => Object.fromEntries(LINK_FIELDS.map((f) => [f, row[f] ?? null])) as LinkValues;
 
 interface ChildRow {
   id: number;
@@ -44,10 +46,9 @@ export async function mergeChildren(trx: Knex.Transaction, ctx: AuditContext, me
     family_id: merged.family_id, merged_child_id: merged.id, survivor_id: survivor.id, merged_by: ctx.userId, merged_at: at,
   });
 
-  const links = await trx('referral_children').select('*').where({ child_id: merged.id }).orderBy('referral_id');
-  const survivorLinks = new Map<number, any>(
-    (await trx('referral_children').select('*').where({ child_id: survivor.id })).map((l: any) => [Number(l.referral_id), l]),
-  );
+  const links: LinkRow[] = await trx('referral_children').select('*').where({ child_id: merged.id }).orderBy('referral_id');
+  const theirLinks: LinkRow[] = await trx('referral_children').select('*').where({ child_id: survivor.id });
+  const survivorLinks = new Map(theirLinks.map((l) => [Number(l.referral_id), linkValues(l)]));
   const base = { ...ctx, familyId: merged.family_id };
   for (const link of links) {
     const referralId = Number(link.referral_id);
@@ -153,7 +154,7 @@ export async function listMerges(db: Knex, limit = 500): Promise<MergeListing[]>
     .select(db('child_merge_links as l').count('*').whereRaw('l.merge_id = m.id').as('links'))
     .orderBy('m.id', 'desc')
     .limit(limit);
-  return rows.map((r: any) => ({ ...r, links: Number(r.links) }));
+  return rows.map((r: Omit<MergeListing, 'links'> & { links: number | string }) => ({ ...r, links: Number(r.links) }));
 }
 
 export { StaleRecordError };

@@ -17,7 +17,17 @@ export interface Comparison extends ComparisonSummary {
   data: ComparisonRow[];
 }
 
-function toComparison(r: any): Comparison {
+/** A comparison_populations row with its uploader's name, as base() selects it. */
+interface ComparisonDbRow {
+  id: number | string;
+  name: string;
+  uploaded_at: string;
+  /** the rows as JSON */
+  rows: string;
+  uploaded_by_name: string | null;
+}
+
+function toComparison(r: ComparisonDbRow): Comparison {
   const data: ComparisonRow[] = JSON.parse(r.rows);
   return {
     id: Number(r.id), name: r.name, uploadedAt: r.uploaded_at, uploadedBy: r.uploaded_by_name ?? null, rows: data.length,
@@ -30,14 +40,15 @@ const base = (db: Knex) => db('comparison_populations as p').leftJoin('users as 
 
 /** Newest first. */
 export async function listComparisons(db: Knex): Promise<ComparisonSummary[]> {
-  return (await base(db).orderBy([{ column: 'p.uploaded_at', order: 'desc' }, { column: 'p.id', order: 'desc' }])).map((r: any) => {
+  const rows: ComparisonDbRow[] = await base(db).orderBy([{ column: 'p.uploaded_at', order: 'desc' }, { column: 'p.id', order: 'desc' }]);
+  return rows.map((r) => {
     const { data, ...summary } = toComparison(r);
     return summary;
   });
 }
 
 export async function getComparison(db: Knex, id: number): Promise<Comparison | null> {
-  const r = await base(db).where('p.id', id).first();
+  const r: ComparisonDbRow | undefined = await base(db).where('p.id', id).first();
   return r ? toComparison(r) : null;
 }
 

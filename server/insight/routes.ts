@@ -239,7 +239,7 @@ export function insightRoutes(services: Services): Router {
     const pasted = typeof req.body?.csv === 'string' ? req.body.csv : '';
     const values = { name, csv: pasted };
     const errors: Record<string, string> = {};
-    const uploadError = (req as any).uploadError as string | undefined;
+    const uploadError = req.uploadError;
     const file = req.file;
     const nameError = nameProblem(name);
     if (nameError) errors.name = nameError;

@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { Child, Referral } from '../cases/types.js';
 import { makeChild, makeReferral, onReferral, seedCodes } from '../annual-return/test-fixtures.js';
 import { seedFamily, seedReferral } from '../../test/support/cases.js';
+import type { ReferralFields } from '../cases/referrals-repository.js';
 
 /** The reporting year of the world: 2024-25. */
 export const YEAR = 2024;
@@ -14,7 +15,7 @@ export const YEAR = 2024;
 export const TODAY = '2025-06-01';
 
 type ChildSpec = Partial<Child> & { key: string };
-type ReferralSpec = Partial<Referral> & { key: string; family: string; kids: [string, string | null][]; outcomes?: Record<string, Partial<Record<'outcome_6m_legal_status' | 'outcome_6m_living' | 'outcome_12m_legal_status' | 'outcome_12m_living', string>>> };
+type ReferralSpec = ReferralFields & Partial<Pick<Referral, 'review_dates' | 'plan_content'>> & { referral_date: string; key: string; family: string; kids: [string, string | null][]; outcomes?: Record<string, Partial<Record<'outcome_6m_legal_status' | 'outcome_6m_living' | 'outcome_12m_legal_status' | 'outcome_12m_living', string>>> };
 
 export const FAMILIES: Record<string, ChildSpec[]> = {
   A: [
@@ -102,7 +103,7 @@ export async function seedWorld(db: Knex, coordinators: Partial<Record<string, n
   const referralIds: Record<string, number> = {};
   for (const { key, family, kids, outcomes, review_dates, plan_content, ...fields } of REFERRALS) {
     const id = await seedReferral(db, familyIds[family], kids.map(([k, status]) => ({ child_id: childIds[k], legal_status: status })),
-      { ...(fields as any), coordinator_id: coordinators[key] ?? null }, { reviews: review_dates, plan_content });
+      { ...fields, coordinator_id: coordinators[key] ?? null }, { reviews: review_dates, plan_content });
     await db('referrals').where({ id }).update({ referral_ref: key });
     for (const [k, values] of Object.entries(outcomes ?? {})) await db('referral_children').where({ referral_id: id, child_id: childIds[k] }).update(values);
     referralIds[key] = id;

@@ -149,7 +149,7 @@ const COUNTS = new Set(COLUMNS.filter((c) => c.kind === 'count').map((c) => c.na
  * so it is written as typed, with no apostrophe (server/common/spreadsheet.ts xlsxText).
  */
 export async function writeXlsx(db: Knex, out: Writable): Promise<void> {
-  const workbook = new (ExcelJS as any).stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   const sheet = workbook.addWorksheet('Interchange', { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.addRow(exportHeader().map(xlsxText)).commit();
   const countAt = COLUMN_NAMES.map((c) => COUNTS.has(c));

@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { once } from 'node:events';
 import { pacer } from '../common/next-turn.js';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { beyond, limitsOf, rowCounter, throwIfAbandoned, UnreadableFile, UploadAbandoned, type ReadOptions } from '../uploads/limits.js';
 import { readXlsxSheet } from '../uploads/xlsx.js';
 
@@ -105,10 +105,10 @@ async function* csvRows(content: Buffer, o: ReadOptions): AsyncGenerator<{ row: 
       throwIfAbandoned(o.signal);
       yield { row, cells };
     }
-  } catch (e: any) {
+  } catch (e) {
     if (e instanceof UnreadableFile || e instanceof UploadAbandoned) throw e;
-    if (e?.code === 'CSV_MAX_RECORD_SIZE') throw beyond.recordChars(row + 1, limits.recordChars);
-    throw new UnreadableFile(`The file is not valid CSV near row ${row + 1}: ${String(e?.message ?? e).replace(/^Invalid .*?:\s*/, '')}`, row + 1);
+    if (e instanceof CsvError && e.code === 'CSV_MAX_RECORD_SIZE') throw beyond.recordChars(row + 1, limits.recordChars);
+    throw new UnreadableFile(`The file is not valid CSV near row ${row + 1}: ${(e instanceof Error ? e.message : String(e)).replace(/^Invalid .*?:\s*/, '')}`, row + 1);
   } finally {
     parser.destroy();
   }

@@ -538,8 +538,10 @@ const arrayOr = (v: Slot | undefined): string[] => (Array.isArray(v) ? (v as str
 
 /** The stage facts of a referral as the file states it, filled in from `existing` for columns the file lacks. */
 export function stageFacts(r: PlannedReferral, existing?: Partial<Referral>): StageFacts {
-  const pick = (f: ReferralTableColumn | 'plan_uploaded_date') =>
-    (f in r.fields ? (r.fields as any)[f] : (existing as any)?.[f]) ?? null;
+  const fields: Partial<Record<string, string | number | boolean | null>> = r.fields;
+  // the file's values were checked against each column's type when it was read
+  const pick = <F extends keyof StageFacts & keyof Referral>(f: F): StageFacts[F] =>
+    ((f in fields ? fields[f] : existing?.[f]) ?? null) as StageFacts[F];
   return {
     referral_date: pick('referral_date'),
     offer_date: pick('offer_date'),

@@ -1,9 +1,16 @@
 import type { NextFunction, Request, Response } from 'express';
 import { can, type Permission } from '../auth/roles.js';
 
+declare module 'express-session' {
+  interface SessionData {
+    /** the page a signed-out user asked for, to go to after signing in */
+    returnTo?: string;
+  }
+}
+
 export function requireSignIn(req: Request, res: Response, next: NextFunction) {
   if (req.user) return next();
-  if (req.method === 'GET') (req.session as any).returnTo = req.originalUrl;
+  if (req.method === 'GET') req.session.returnTo = req.originalUrl;
   res.redirect('/sign-in');
 }
 

@@ -18,8 +18,19 @@ export function setUpNotFound() {
 
 // Error pages never show detail (which could include personal data); the log gets
 // the error without request bodies.
+/** What an error reaching the handler may carry (http-errors from express and body-parser, csrf-sync's code). */
+interface RequestError {
+  status?: number;
+  statusCode?: number;
+  code?: string;
+  type?: string;
+  expose?: boolean;
+  message?: string;
+  stack?: string;
+}
+
 export function setUpErrorHandler(logger: Logger) {
-  return (err: any, req: Request, res: Response, _next: NextFunction) => {
+  return (thrown: unknown, req: Request, res: Response, _next: NextFunction) => {
     // If a page itself fails to render, answer in plain words rather than a stack trace.
     const render = res.render.bind(res);
     res.render = ((view: string, locals?: object) =>
@@ -28,11 +39,12 @@ export function setUpErrorHandler(logger: Logger) {
           logger.error({ err: { message: renderErr.message } }, 'error page failed to render');
           res.type('text/plain').send('Sorry, there is a problem with the service.');
         } else res.send(html);
-      })) as any;
-    if (err instanceof UploadAbandoned) {
+      })) as typeof res.render;
+    if (thrown instanceof UploadAbandoned) {
       logger.info({ path: req.path }, 'upload abandoned by its client: work on it stopped');
       return res.destroy();
     }
+    const err: RequestError = typeof thrown === 'object' && thrown !== null ? thrown : {};
     const status = err.status ?? err.statusCode ?? 500;
     if (err.code === 'EBADCSRFTOKEN') {
       return res.status(403).render('errors/problem', {

@@ -45,6 +45,13 @@ export interface Received {
   sheet?: TrackerSheet;
 }
 
+declare module 'express-session' {
+  interface SessionData {
+    /** a problem with an upload that was still received (Received.error), shown once on the next page */
+    trackerNotice?: string;
+  }
+}
+
 /**
  * A new upload: read it, then use the saved mapping chosen (or the first saved mapping
  * that fits its headings), else find the headings and suggest a mapping. Says which page

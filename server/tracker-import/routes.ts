@@ -92,7 +92,7 @@ export function trackerImportRoutes(services: Services): Router {
     if (!/\.(csv|xlsx|txt)$/i.test(filename)) return renderUpload(res, 400, { file: 'The selected file must be a CSV or an Excel workbook (.xlsx)' }, values);
     const r = await receiveUpload(db, req.user!.id, filename, file.buffer, mappingId, clientGone(req, res));
     if (!r.id) return renderUpload(res, 400, { file: r.error ?? 'The selected file could not be read' }, values);
-    if (r.error) (req.session as any).trackerNotice = r.error;
+    if (r.error) req.session.trackerNotice = r.error;
     const u = (await getImport(db, r.id, req.user!.id))!;
     if (r.next === 'check') return runJob(r.id, u, true, res, r.sheet);
     res.redirect(303, stepUrl(r.id, r.next!));
@@ -112,8 +112,8 @@ export function trackerImportRoutes(services: Services): Router {
   router.get(`${BASE}/:id/header`, returns, async (req, res) => {
     const w = await workingOn(req, res);
     if (!w) return;
-    const notice = (req.session as any).trackerNotice as string | undefined;
-    delete (req.session as any).trackerNotice;
+    const notice = req.session.trackerNotice;
+    delete req.session.trackerNotice;
     renderHeader(res, 200, w.u, w.sheet, {}, { row: String(w.u.header_row ?? ''), depth: String(w.u.header_depth ?? 1) }, notice);
   });
 
