@@ -7,7 +7,7 @@ import { createUser, findUserById, listAccounts, updateUser, type User } from '.
 import { LINK_HOURS, issuePasswordLink, passwordLinkUrl, withdrawPasswordLinks, type LinkPurpose } from '../auth/password-links.js';
 import { accountEditChanges, formatWhen, needsReview, recordAccountChanges } from '../auth/account-audit.js';
 import { auditChanges } from '../audit/audit.js';
-import { fieldErrors, hasErrors, str, type FormErrors } from '../common/forms.js';
+import { fieldErrors, hasErrors, str, type FormErrors, type FormValues } from '../common/forms.js';
 import { idParam } from '../cases/http.js';
 import { notFound } from '../middleware/errors.js';
 import { CODE_LIST_NAMES } from '../../db/seed/code-lists.js';
@@ -37,7 +37,7 @@ export function adminRoutes({ db }: Services): Router {
     res.render('admin/users', { title: 'Users', users: await listAccounts(db) });
   });
 
-  const renderNewUser = (res: Response, status: number, values: any, errors: FormErrors) =>
+  const renderNewUser = (res: Response, status: number, values: FormValues, errors: FormErrors) =>
     res.status(status).render('admin/user-new', { title: 'Add a user', values, errors, roleOptions, linkHours: LINK_HOURS, backLink: '/admin/users' });
 
   router.get('/admin/users/new', admin, (_req, res) => renderNewUser(res, 200, {}, {}));
@@ -64,7 +64,7 @@ export function adminRoutes({ db }: Services): Router {
     res.redirect(`/admin/users/${id}/link`);
   });
 
-  const renderEdit = (res: Response, status: number, account: User, values: any, errors: FormErrors) =>
+  const renderEdit = (res: Response, status: number, account: User, values: FormValues, errors: FormErrors) =>
     res.status(status).render('admin/user-edit', { title: `Change ${account.name}`, account, values, errors, roleOptions, linkHours: LINK_HOURS, backLink: '/admin/users' });
 
   router.get('/admin/users/:id', admin, async (req, res) => {
@@ -135,7 +135,7 @@ export function adminRoutes({ db }: Services): Router {
     return name as keyof typeof CODE_LIST_NAMES;
   };
 
-  const renderList = async (res: Response, status: number, list: keyof typeof CODE_LIST_NAMES, values: any, errors: FormErrors) => {
+  const renderList = async (res: Response, status: number, list: keyof typeof CODE_LIST_NAMES, values: FormValues, errors: FormErrors) => {
     const lists = await loadCodeLists(db);
     res.status(status).render('admin/code-list', { title: CODE_LIST_NAMES[list], list, entries: lists[list], values, errors, backLink: '/admin/code-lists' });
   };

@@ -9,7 +9,7 @@ import type { ChildInput } from './children-repository.js';
  * expected date is a data-quality rule (server/quality/rules/no-birth-date.ts), checked
  * with the others before saving.
  */
-export function parseChildForm(body: Record<string, unknown>, codes: CodeLists, today: string, current?: Record<string, unknown>) {
+export function parseChildForm(body: Record<string, unknown>, codes: CodeLists, today: string, current?: object) {
   const parsed = parseFields(CHILD_FIELDS, body, codes, today, { current });
   const v = parsed.values;
   const errors: FormErrors = { ...parsed.errors };

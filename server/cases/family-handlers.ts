@@ -1,10 +1,10 @@
 import type { Request, Response } from 'express';
 import type { Services } from '../services.js';
-import { currentCodeLists, codeLabel } from '../codes/code-lists.js';
+import { currentCodeLists, codeLabel, type CodeLists } from '../codes/code-lists.js';
 import { currentUsers } from '../auth/users.js';
 import { currentSettings } from '../admin/settings.js';
 import { todayIso } from '../common/dates.js';
-import { hasErrors, str } from '../common/forms.js';
+import { hasErrors, str, type FormErrors, type FormValues } from '../common/forms.js';
 import { notFound } from '../middleware/errors.js';
 import { loadHistory } from '../audit/history.js';
 import { parseChildForm } from './child-form.js';
@@ -21,11 +21,11 @@ import { rawFromRecord } from './form-parsing.js';
 import { auditContext, idParam, versionField } from './http.js';
 import { STALE_MESSAGE, StaleRecordError } from './locking.js';
 import type { ChildInput } from './children-repository.js';
+import type { Child, Family } from './types.js';
 import { checkChild, datasetIssues, formErrors, issueLines, recordContext } from '../quality/record-checks.js';
 import { familyDataset } from '../quality/report-data.js';
 import { possibleDuplicates } from '../duplicates/candidates.js';
 import { REASON_TEXT } from '../duplicates/matcher.js';
-import type { FormErrors } from '../common/forms.js';
 
 const CHILD_FIELD_NAMES = CHILD_FIELDS.map((f) => f.name);
 
@@ -60,7 +60,7 @@ export function familyHandlers({ db }: Services) {
     });
   }
 
-  function renderNewFamily(res: Response, status: number, values: Record<string, unknown>, errors: Record<string, string>, codes: any) {
+  function renderNewFamily(res: Response, status: number, values: FormValues, errors: FormErrors, codes: CodeLists) {
     res.status(status).render('cases/family-new', { title: 'Add a family', values, errors, codes, fields: CHILD_FIELDS, backLink: '/cases' });
   }
 
@@ -130,7 +130,7 @@ export function familyHandlers({ db }: Services) {
     });
   }
 
-  async function renderChildForm(req: Request, res: Response, status: number, o: { family: any; child?: any; values: any; errors: any }) {
+  async function renderChildForm(req: Request, res: Response, status: number, o: { family: Family; child?: Child; values: FormValues; errors: FormErrors }) {
     const codes = await currentCodeLists(db, req);
     res.status(status).render('cases/child-form', {
       title: o.child ? 'Change child details' : 'Add a child to the family',
@@ -163,14 +163,16 @@ export function familyHandlers({ db }: Services) {
     const child = await loadChild(db, idParam(req));
     if (!child) throw notFound();
     const family = await loadFamily(db, child.family_id);
-    await renderChildForm(req, res, 200, { family, child, values: { ...rawFromRecord(CHILD_FIELDS, child as any), version: child.version }, errors: {} });
+    if (!family) throw notFound();
+    await renderChildForm(req, res, 200, { family, child, values: { ...rawFromRecord(CHILD_FIELDS, child), version: child.version }, errors: {} });
   }
 
   async function updateChildPost(req: Request, res: Response) {
     const before = await loadChild(db, idParam(req));
     if (!before) throw notFound();
     const family = await loadFamily(db, before.family_id);
-    const parsed = parseChildForm(req.body, await currentCodeLists(db, req), today(), before as any);
+    if (!family) throw notFound();
+    const parsed = parseChildForm(req.body, await currentCodeLists(db, req), today(), before);
     const errors = { ...parsed.errors };
     if (!hasErrors(errors)) await childRuleErrors(errors, parsed.input, before.id);
     if (hasErrors(errors)) {
@@ -180,7 +182,7 @@ export function familyHandlers({ db }: Services) {
       await db.transaction((trx) => updateChild(trx, auditContext(req), before, versionField(req), parsed.input));
     } catch (e) {
       if (!(e instanceof StaleRecordError)) throw e;
-      return renderChildForm(req, res, 409, { family, child: before, values: { ...rawFromRecord(CHILD_FIELDS, before as any), version: before.version }, errors: { form: STALE_MESSAGE } });
+      return renderChildForm(req, res, 409, { family, child: before, values: { ...rawFromRecord(CHILD_FIELDS, before), version: before.version }, errors: { form: STALE_MESSAGE } });
     }
     confirm(req, `Details of ${childName(parsed.input)} saved`);
     res.redirect(`/families/${before.family_id}`);
@@ -190,10 +192,10 @@ export function familyHandlers({ db }: Services) {
     const id = idParam(req);
     const subject = scope === 'family' ? await loadFamily(db, id) : await loadChild(db, id);
     if (!subject) throw notFound();
-    const familyId = scope === 'family' ? id : (subject as any).family_id;
+    const familyId = 'family_id' in subject ? subject.family_id : subject.id;
     const [entries, names] = await Promise.all([loadHistory(db, scope, id), historyNames(req, familyId)]);
     res.render('cases/history', {
-      title: scope === 'family' ? `Change history: family ${(subject as any).family_ref}` : `Change history: ${childName(subject as any)}`,
+      title: 'family_id' in subject ? `Change history: ${childName(subject)}` : `Change history: family ${subject.family_ref}`,
       rows: readableHistory(entries, names),
       backLink: `/families/${familyId}`,
     });

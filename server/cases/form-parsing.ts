@@ -15,6 +15,9 @@ export interface ParsedForm {
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 const asString = (v: unknown) => (typeof v === 'string' ? v.trim() : Array.isArray(v) ? String(v[0] ?? '').trim() : '');
 
+/** A stored record's value for a field (the specs name the record's columns). */
+const fieldOf = (record: object | undefined, name: string): unknown => (record as Record<string, unknown> | undefined)?.[name];
+
 /** GOV.UK date pattern messages: missing part, not a real date, in the future. */
 export function parseDateField(spec: FieldSpec, body: Record<string, unknown>, today: string) {
   const day = asString(body[`${spec.name}-day`]);
@@ -39,14 +42,14 @@ export function parseFields(
   body: Record<string, unknown>,
   codes: CodeLists,
   today: string,
-  opts: { coordinatorIds?: number[]; current?: Record<string, unknown> } = {},
+  opts: { coordinatorIds?: number[]; current?: object } = {},
 ): ParsedForm {
   const values: ParsedForm['values'] = {};
   const raw: ParsedForm['raw'] = {};
   const errors: FormErrors = {};
   // A code must be on its list and not retired, unless the record already holds it.
   const known = (spec: FieldSpec, code: string) => {
-    const current = opts.current?.[spec.name];
+    const current = fieldOf(opts.current, spec.name);
     const held = current === code || (Array.isArray(current) && current.includes(code));
     return (codes[spec.list!] ?? []).some((c) => c.code === code && (!c.retired || held));
   };
@@ -100,7 +103,7 @@ export function parseFields(
         const s = asString(v);
         raw[spec.name] = s;
         values[spec.name] = s ? Number(s) : null;
-        if (s && !(opts.coordinatorIds ?? []).includes(Number(s)) && opts.current?.[spec.name] !== Number(s)) {
+        if (s && !(opts.coordinatorIds ?? []).includes(Number(s)) && fieldOf(opts.current, spec.name) !== Number(s)) {
           errors[spec.name] = 'Select a coordinator from the list';
         }
         break;
@@ -120,10 +123,10 @@ export function parseFields(
 }
 
 /** The form's initial display values from a stored record. */
-export function rawFromRecord(specs: FieldSpec[], record: Record<string, unknown>): Record<string, unknown> {
+export function rawFromRecord(specs: FieldSpec[], record: object): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const spec of specs) {
-    const v = record[spec.name];
+    const v = fieldOf(record, spec.name);
     if (spec.kind === 'date') raw[spec.name] = splitIso(v as string | null);
     else if (spec.kind === 'yesno') raw[spec.name] = v === true ? 'yes' : v === false ? 'no' : '';
     else if (spec.kind === 'codes') raw[spec.name] = (v as string[] | undefined) ?? [];

@@ -5,13 +5,13 @@ import type { Request, Response } from 'express';
 import type { Services } from '../services.js';
 import { currentCodeLists, codeLabel, codeOptions, type CodeLists } from '../codes/code-lists.js';
 import { todayIso } from '../common/dates.js';
-import { hasErrors, str, type FormErrors } from '../common/forms.js';
+import { hasErrors, str, type FormErrors, type FormValues } from '../common/forms.js';
 import { notFound } from '../middleware/errors.js';
 import { loadHistory } from '../audit/history.js';
 import { currentUsers } from '../auth/users.js';
 import { loadChildren } from './children-repository.js';
 import { loadFamily } from './families-repository.js';
-import { addReview, createReferral, loadReferral, setReferralChildren, touchReferral, updateReferral } from './referrals-repository.js';
+import { addReview, createReferral, loadReferral, setReferralChildren, touchReferral, updateReferral, type ReferralFields } from './referrals-repository.js';
 import { parseFields, rawFromRecord } from './form-parsing.js';
 import { blockingErrors, checkReferral, familyIssues, formErrors, issueLines } from '../quality/record-checks.js';
 import { qualityContext } from '../quality/context.js';
@@ -19,7 +19,7 @@ import { nextStep } from './next-step.js';
 import { OUTCOME_FIELDS, REFERRAL_DETAILS, REVIEW_FIELDS, STAGES, stageByKey, stageForEpisode, type StageSpec } from './stages.js';
 import { auditContext, idParam, versionField } from './http.js';
 import { STALE_MESSAGE, StaleRecordError } from './locking.js';
-import type { Child, Referral } from './types.js';
+import type { Child, Referral, ReferralChild } from './types.js';
 
 /** Which children the referral covers, and each one's legal status at referral. Pure. */
 export function parseReferralChildren(body: Record<string, unknown>, familyChildren: Child[], codes: CodeLists) {
@@ -65,7 +65,7 @@ export function referralHandlers({ db }: Services) {
   const coordinatorOptions = (coordinators: readonly { id: number; name: string; team: string | null }[]) =>
     coordinators.map((c) => ({ value: c.id, text: c.team ? `${c.name} (${c.team})` : c.name }));
 
-  async function renderNew(req: Request, res: Response, status: number, values: any, errors: FormErrors) {
+  async function renderNew(req: Request, res: Response, status: number, values: FormValues, errors: FormErrors) {
     const family = await loadFamily(db, idParam(req));
     if (!family) throw notFound();
     const [children, { codes, coordinators }] = await Promise.all([loadChildren(db, { family_id: family.id }), choices(req)]);
@@ -93,7 +93,7 @@ export function referralHandlers({ db }: Services) {
     else if (referralRef && (await db('referrals').where({ referral_ref: referralRef }).first())) errors.referral_ref = 'A referral with this reference already exists';
     if (hasErrors(errors)) return renderNew(req, res, 400, { ...parsed.raw, ...kids.raw, referral_ref: referralRef }, errors);
     const id = await db.transaction((trx) =>
-      createReferral(trx, auditContext(req), family.id, referralRef || null, parsed.values as any, kids.rows));
+      createReferral(trx, auditContext(req), family.id, referralRef || null, parsed.values as ReferralFields & { referral_date: string }, kids.rows));
     confirm(req, `Referral added for ${namesOn(children, kids.rows)}`);
     res.redirect(`/referrals/${id}`);
   }
@@ -114,7 +114,7 @@ export function referralHandlers({ db }: Services) {
     });
   }
 
-  async function renderStage(res: Response, status: number, ctx: Awaited<ReturnType<typeof context>>, stage: StageSpec, values: any, errors: FormErrors) {
+  async function renderStage(res: Response, status: number, ctx: Awaited<ReturnType<typeof context>>, stage: StageSpec, values: FormValues, errors: FormErrors) {
     res.status(status).render('cases/stage-form', {
       title: `${stage.title}: ${ctx.referral.referral_ref}`, stage, referral: ctx.referral, family: ctx.family, codes: ctx.codes, codeOptions,
       coordinatorOptions: coordinatorOptions(ctx.coordinators), values, errors, backLink: `/referrals/${ctx.referral.id}`,
@@ -130,14 +130,14 @@ export function referralHandlers({ db }: Services) {
   async function stageForm(req: Request, res: Response) {
     const ctx = await context(req);
     const stage = stageForEpisode(stageOf(req), ctx.referral);
-    await renderStage(res, 200, ctx, stage, { ...rawFromRecord(stage.fields, ctx.referral as any), version: ctx.referral.version }, {});
+    await renderStage(res, 200, ctx, stage, { ...rawFromRecord(stage.fields, ctx.referral), version: ctx.referral.version }, {});
   }
 
   async function stagePost(req: Request, res: Response) {
     const ctx = await context(req);
     const stage = stageForEpisode(stageOf(req), ctx.referral);
     const { referral } = ctx;
-    const parsed = parseFields(stage.fields, req.body, ctx.codes, today(), { coordinatorIds: ctx.coordinators.map((c) => c.id), current: referral as any });
+    const parsed = parseFields(stage.fields, req.body, ctx.codes, today(), { coordinatorIds: ctx.coordinators.map((c) => c.id), current: referral });
     const { plan_content, ...fields } = parsed.values;
     const errors: FormErrors = { ...parsed.errors };
     if (!hasErrors(errors)) {
@@ -152,17 +152,17 @@ export function referralHandlers({ db }: Services) {
     if (hasErrors(errors)) return renderStage(res, 400, ctx, stage, { ...parsed.raw, version: req.body.version }, errors);
     try {
       await db.transaction((trx) =>
-        updateReferral(trx, auditContext(req), referral, versionField(req), fields as any, plan_content ? { plan_content: plan_content as string[] } : {}));
+        updateReferral(trx, auditContext(req), referral, versionField(req), fields as ReferralFields, plan_content ? { plan_content: plan_content as string[] } : {}));
     } catch (e) {
       if (!(e instanceof StaleRecordError)) throw e;
       const fresh = await context(req, referral.id);
-      return renderStage(res, 409, fresh, stage, { ...rawFromRecord(stage.fields, fresh.referral as any), version: fresh.referral.version }, { form: STALE_MESSAGE });
+      return renderStage(res, 409, fresh, stage, { ...rawFromRecord(stage.fields, fresh.referral), version: fresh.referral.version }, { form: STALE_MESSAGE });
     }
     confirm(req, `${stage.title} recorded for ${namesOn(ctx.children, referral.children)}`);
     res.redirect(`/referrals/${referral.id}`);
   }
 
-  async function renderChildren(res: Response, status: number, ctx: Awaited<ReturnType<typeof context>>, values: any, errors: FormErrors) {
+  async function renderChildren(res: Response, status: number, ctx: Awaited<ReturnType<typeof context>>, values: FormValues, errors: FormErrors) {
     res.status(status).render('cases/referral-children', {
       title: `Children on referral ${ctx.referral.referral_ref}`, ...ctx, children: ctx.children.filter((c) => !c.merged_into_id), codeOptions,
       values, errors, backLink: `/referrals/${ctx.referral.id}`,
@@ -171,7 +171,7 @@ export function referralHandlers({ db }: Services) {
 
   async function childrenForm(req: Request, res: Response) {
     const ctx = await context(req);
-    const values: any = { children: ctx.referral.children.map((c) => String(c.child_id)), version: ctx.referral.version };
+    const values: FormValues = { children: ctx.referral.children.map((c) => String(c.child_id)), version: ctx.referral.version };
     for (const c of ctx.referral.children) values[`legal_status_${c.child_id}`] = c.legal_status ?? '';
     await renderChildren(res, 200, ctx, values, {});
   }
@@ -193,7 +193,7 @@ export function referralHandlers({ db }: Services) {
     res.redirect(`/referrals/${ctx.referral.id}`);
   }
 
-  async function renderReview(res: Response, status: number, ctx: Awaited<ReturnType<typeof context>>, values: any, errors: FormErrors) {
+  async function renderReview(res: Response, status: number, ctx: Awaited<ReturnType<typeof context>>, values: FormValues, errors: FormErrors) {
     res.status(status).render('cases/review-form', {
       title: `Record a review conference: ${ctx.referral.referral_ref}`, ...ctx, fields: REVIEW_FIELDS, values, errors, backLink: `/referrals/${ctx.referral.id}`,
     });
@@ -216,7 +216,7 @@ export function referralHandlers({ db }: Services) {
     }
     if (hasErrors(errors)) return renderReview(res, 400, ctx, { ...parsed.raw, version: req.body.version }, errors);
     try {
-      await db.transaction((trx) => addReview(trx, auditContext(req), ctx.referral, versionField(req), parsed.values as any));
+      await db.transaction((trx) => addReview(trx, auditContext(req), ctx.referral, versionField(req), parsed.values as { review_date: string; plan_working: boolean | null }));
     } catch (e) {
       if (!(e instanceof StaleRecordError)) throw e;
       return renderReview(res, 409, await context(req, ctx.referral.id), { ...parsed.raw, version: ctx.referral.version }, { form: STALE_MESSAGE });
@@ -225,7 +225,7 @@ export function referralHandlers({ db }: Services) {
     res.redirect(`/referrals/${ctx.referral.id}`);
   }
 
-  async function renderOutcomes(res: Response, status: number, ctx: Awaited<ReturnType<typeof context>>, values: any, errors: FormErrors) {
+  async function renderOutcomes(res: Response, status: number, ctx: Awaited<ReturnType<typeof context>>, values: FormValues, errors: FormErrors) {
     const names = new Map(ctx.children.map((c) => [c.id, c]));
     res.status(status).render('cases/outcomes', {
       title: `Outcomes: ${ctx.referral.referral_ref}`, ...ctx, codeOptions,
@@ -235,7 +235,7 @@ export function referralHandlers({ db }: Services) {
 
   async function outcomesForm(req: Request, res: Response) {
     const ctx = await context(req);
-    const values: any = { version: ctx.referral.version };
+    const values: FormValues = { version: ctx.referral.version };
     for (const c of ctx.referral.children) for (const f of OUTCOME_FIELDS) values[`${f}_${c.child_id}`] = c[f] ?? '';
     await renderOutcomes(res, 200, ctx, values, {});
   }
@@ -243,13 +243,13 @@ export function referralHandlers({ db }: Services) {
   async function outcomesPost(req: Request, res: Response) {
     const ctx = await context(req);
     const errors: FormErrors = {};
-    const values: any = { version: req.body.version };
+    const values: FormValues = { version: req.body.version };
     const lists: Record<string, string> = {
       outcome_6m_legal_status: 'outcome_legal_status', outcome_12m_legal_status: 'outcome_legal_status',
       outcome_6m_living: 'living_arrangement', outcome_12m_living: 'living_arrangement',
     };
     const rows = ctx.referral.children.map((c) => {
-      const row: any = { child_id: c.child_id, legal_status: c.legal_status };
+      const row: Pick<ReferralChild, 'child_id' | 'legal_status'> & Partial<Record<(typeof OUTCOME_FIELDS)[number], string | null>> = { child_id: c.child_id, legal_status: c.legal_status };
       for (const f of OUTCOME_FIELDS) {
         const key = `${f}_${c.child_id}`;
         const v = str(req.body[key]);

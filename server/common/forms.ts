@@ -3,6 +3,9 @@ import type { ZodError } from 'zod';
 /** field name → message; rendered as a GOV.UK error summary and inline messages */
 export type FormErrors = Record<string, string>;
 
+/** what a form shows in its fields: what the user typed, or the record's values */
+export type FormValues = Record<string, unknown>;
+
 export function fieldErrors(error: ZodError): FormErrors {
   const out: FormErrors = {};
   for (const issue of error.issues) {
