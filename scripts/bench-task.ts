@@ -56,7 +56,7 @@ const tasks: Record<string, () => Promise<string>> = {
     const { INSIGHT_PAGES } = await import('../server/insight/routes.js');
     const { RULES } = await import('../server/quality/registry.js');
     const password = 'benchmark password only';
-    const app = createApp(createServices(db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' } as any), createLogger('silent')));
+    const app = createApp(createServices(db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' }), createLogger('silent')));
     const year = values.year!;
     // the coordinator with the most referrals of the year, so My work and the case list are theirs
     const busiest = await db('referrals as r').join('users as u', 'u.id', 'r.coordinator_id').where('u.role', 'coordinator')

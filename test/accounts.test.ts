@@ -403,7 +403,7 @@ describe('accounts made outside the Users page', () => {
   it('the first-run page checks the password against the common list and records the first administrator', async () => {
     const tdb = await createTestDb();
     try {
-      const app = createApp(createServices(tdb.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' } as any), pino({ level: 'silent' }) as any));
+      const app = createApp(createServices(tdb.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' }), pino({ level: 'silent' }) as any));
       const agent = request.agent(app);
       const token = csrfFrom((await agent.get('/first-run')).text);
       const common = await agent.post('/first-run').type('form').send({ _csrf: token, name: 'Ada Admin', email: 'ada@council.example', password: 'qwertyuiop123' });
@@ -447,7 +447,7 @@ describe('logs', () => {
   it('carry no set-password token, password or name', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } });
-    const logged = createApp(createServices(db(), loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' } as any), pino({ level: 'trace' }, sink) as any));
+    const logged = createApp(createServices(db(), loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' }), pino({ level: 'trace' }, sink) as any));
     const id = await createUser(db(), { email: 'lou@council.example', name: 'Lou Logged', role: 'coordinator', password: null });
     const { token } = await issuePasswordLink(db(), id, 'new-account', t.users.admin.id);
     const agent = request.agent(logged);

@@ -11,7 +11,7 @@ let tdb: TestDb;
 let app: ReturnType<typeof createApp>;
 beforeAll(async () => {
   tdb = await createTestDb();
-  app = createApp(createServices(tdb.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' } as any), createLogger('silent')));
+  app = createApp(createServices(tdb.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' }), createLogger('silent')));
 });
 afterAll(() => tdb.destroy());
 

@@ -307,7 +307,7 @@ describe('after a save', () => {
     const before = rowOf((await manager.get(`/insight/plans?year=${YEAR}`)).text, 'plans-agreed', 'Plan agreed');
     expect(before[1]).toBe('2');
     await db.transaction(async (trx) => {
-      const r4 = (await loadReferral(trx as any, ids.referralIds.R4))!;
+      const r4 = (await loadReferral(trx, ids.referralIds.R4))!;
       await updateReferral(trx, { userId: t.users.manager.id }, r4, r4.version, { plan_agreed: true, plan_date: '2024-10-01' }, {});
     });
     const after = rowOf((await manager.get(`/insight/plans?year=${YEAR}`)).text, 'plans-agreed', 'Plan agreed');

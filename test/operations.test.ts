@@ -25,20 +25,20 @@ function run(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ 
 
 describe('configuration', () => {
   it('has safe embedded defaults', () => {
-    const c = loadConfig({ DATABASE_FILE: ':memory:' } as any);
+    const c = loadConfig({ DATABASE_FILE: ':memory:' });
     expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, sessionIdleMinutes: 30, secureCookies: false });
     expect(c.sessionSecret.length).toBeGreaterThanOrEqual(32);
   });
   it('lists every invalid setting at start-up', () => {
-    expect(() => loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', SESSION_SECRET: 'short' } as any)).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', SESSION_SECRET: 'short' })).toThrow(ConfigError);
     try {
-      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', SESSION_SECRET: 'short' } as any);
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', SESSION_SECRET: 'short' });
     } catch (e) {
       expect(String((e as Error).message)).toMatch(/PORT[\s\S]*DATABASE_URL must start with postgres[\s\S]*SESSION_SECRET must be at least 32/);
     }
   });
   it('requires a session secret for a production PostgreSQL deployment', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://h/db' } as any)).toThrow(/SESSION_SECRET/);
+    expect(() => loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://h/db' })).toThrow(/SESSION_SECRET/);
   });
 });
 
@@ -53,7 +53,7 @@ describe('logs', () => {
   it('never carry a child name or date of birth, even from a search or a failed form', async () => {
     const sink = new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } });
     const logger = pino({ level: 'trace' }, sink);
-    const app = createApp(createServices(t.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' } as any), logger as any));
+    const app = createApp(createServices(t.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' }), logger as any));
     await createUser(t.db, { email: 'c@council.example', name: 'C', role: 'coordinator', password: PASSWORD });
     const agent = await signIn(app, 'c@council.example');
     await postForm(agent, '/families', { first_name: 'Zebedee', last_name: 'Quixotic', ...dateFields('date_of_birth', '2018-07-23') });

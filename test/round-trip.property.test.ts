@@ -22,7 +22,6 @@ const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(fc.constant(''), arb);
 // Few distinct dates, so referrals of one child often share one.
 const DAYS = ['2023-05-02', '2023-05-02', '2023-11-20', '2024-02-12', '2024-06-03', '2024-06-03', '2025-01-15'];
 const day = fc.constantFrom(...DAYS);
-const offset = (from: string) => fc.integer({ min: -10, max: 60 }).map((n) => addDays(from, n));
 
 const childDetails = fc.record({
   sex: maybe(fc.constantFrom('M', 'F', 'U')),

@@ -56,7 +56,7 @@ beforeAll(async () => {
     OIDC_ROLE_MAP: 'FGC.Coordinator=coordinator,FGC.Manager=manager,FGC.DataLead=data_lead', OIDC_ALLOW_HTTP: 'true',
   })!;
   const oidc = { settings, configuration: await discoverOidc(settings) };
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' } as any);
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' });
   handler = createApp(createServices(tdb.db, config, createLogger('silent'), oidc)) as any;
   await createUser(tdb.db, { email: 'breakglass@council.example', name: 'Break Glass', role: 'admin', password: PASSWORD });
   browser = await launchBrowser();

@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createTestApp, type TestApp } from './support/app.js';
 import { expectAccessible, openBrowserSession, signInAs, type BrowserSession } from './e2e/browser.js';
 import { buildMessyTracker } from './fixtures/messy-tracker.js';
@@ -13,14 +12,11 @@ import { jobOf } from '../server/tracker-import/jobs.js';
 let t: TestApp;
 let session: BrowserSession;
 let page: Page;
-let context: BrowserContext;
-let server: Server;
 
 beforeAll(async () => {
   t = await createTestApp();
   session = await openBrowserSession(t.app);
-  ({ page, context, server } = session);
-  void server;
+  ({ page } = session);
 });
 
 afterAll(async () => {

@@ -18,7 +18,7 @@ describe('TRUST_PROXY values', () => {
     ['loopback', ['loopback']], ['loopback, linklocal, uniquelocal', ['loopback', 'linklocal', 'uniquelocal']], ['loopback,10.1.2.3', ['loopback', '10.1.2.3']],
   ])('%s is %j, and Express takes it', (raw, value) => {
     expect(parseTrustProxy(raw)).toEqual({ value });
-    expect(loadConfig({ DATABASE_FILE: ':memory:', TRUST_PROXY: raw } as any).trustProxy).toEqual(value);
+    expect(loadConfig({ DATABASE_FILE: ':memory:', TRUST_PROXY: raw }).trustProxy).toEqual(value);
     const app = express();
     expect(() => app.set('trust proxy', value)).not.toThrow();
   });
@@ -34,11 +34,11 @@ describe('TRUST_PROXY values', () => {
   it.each(['banana', '1.2.3', '10.0.0.0/33', 'loopback,,10.0.0.1', '-1', 'yes'])('refuses %s with one line', (raw) => {
     const problem = parseTrustProxy(raw);
     expect(typeof problem).toBe('string');
-    expect(() => loadConfig({ DATABASE_FILE: ':memory:', TRUST_PROXY: raw } as any)).toThrow(/^Invalid configuration:\n {2}TRUST_PROXY: .+ \(as Express's "trust proxy"\)$/);
+    expect(() => loadConfig({ DATABASE_FILE: ':memory:', TRUST_PROXY: raw })).toThrow(/^Invalid configuration:\n {2}TRUST_PROXY: .+ \(as Express's "trust proxy"\)$/);
   });
 
   it('is not set when blank', () => {
-    expect(loadConfig({ DATABASE_FILE: ':memory:', TRUST_PROXY: '' } as any).trustProxy).toBeUndefined();
+    expect(loadConfig({ DATABASE_FILE: ':memory:', TRUST_PROXY: '' }).trustProxy).toBeUndefined();
   });
 });
 

@@ -14,7 +14,7 @@ export function survivorResolver(children: readonly Child[]): (id: number) => nu
     if (known !== undefined) return known;
     const path = [id];
     let cur = id;
-    let result = id;
+    let result: number;
     for (;;) {
       const n = next.get(cur);
       if (n === undefined) {

@@ -16,7 +16,7 @@ export interface NextStep {
 /** Reviews are usually held about three months after the initial conference. */
 export const REVIEW_AFTER_DAYS = 91;
 
-type Episode = Pick<Referral, 'offer_date' | 'consent_decision' | 'consent_withdrawn_date' | 'initial_fgc_date' |
+export type Episode = Pick<Referral, 'offer_date' | 'consent_decision' | 'consent_withdrawn_date' | 'initial_fgc_date' |
   'fgc_not_held_reason' | 'plan_agreed' | 'closure_date' | 'review_dates' | 'children'>;
 
 /** The outcome dates still to record: 6 and 12 months after the initial conference, for any child without them. */

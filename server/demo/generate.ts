@@ -762,7 +762,7 @@ export function* generateDemo(options: GenerateOptions): Generator<FamilyBundle,
     let sent: number | null = null;
     let uploaded: number | null = null;
     const reviews: number[] = [];
-    let closure: number | null = null;
+    let closure: number | null;
 
     if (stage === 'PLO' && rng.chance(0.85)) lbp = workday(d + rng.int(0, 14));
     if (!forced && rng.chance(0.04)) {

@@ -20,8 +20,6 @@ export const OUTCOME_VIEWS = [
   { key: '12m_living', months: 12, field: 'outcome_12m_living', list: 'living_arrangement', title: 'Living arrangement 12 months after' },
 ] as const;
 
-type Group = 'held' | 'notHeld';
-
 export interface OutcomeGroup {
   /** distinct children */
   children: number;

@@ -70,7 +70,7 @@ export function pureWorld() {
   const childIds: Record<string, number> = {};
   const children: Child[] = [];
   let id = 1;
-  Object.entries(FAMILIES).forEach(([family, specs], f) => {
+  Object.values(FAMILIES).forEach((specs, f) => {
     for (const { key, ...c } of specs) {
       childIds[key] = id;
       children.push(makeChild({ id, family_id: f + 1, child_ref: key, ...c }));

@@ -15,7 +15,7 @@ export interface RecordFindings {
   queries: (Finding & { rule: string })[];
 }
 
-function split<T>(rules: readonly QualityRule[], run: (rule: QualityRule) => Finding[]): RecordFindings {
+function split(rules: readonly QualityRule[], run: (rule: QualityRule) => Finding[]): RecordFindings {
   const out: RecordFindings = { errors: [], queries: [] };
   for (const rule of rules) {
     for (const f of run(rule)) (rule.severity === 'error' ? out.errors : out.queries).push({ ...f, rule: rule.code });

@@ -64,7 +64,7 @@ export function qualityRoutes(services: Services): Router {
   });
 
   router.get('/quality/report.xlsx', insight, async (req, res) => {
-    const { key, period } = periodOf(req);
+    const { period } = periodOf(req);
     const report = await runQuality(db, { period });
     await auditEvent(db, req.user!.id, 'export', 'quality-report', `${period ? period.label : 'whole database'}, ${report.issues.length} issues`);
     res.attachment(`fgc-data-quality-${period ? period.label : 'all'}.xlsx`).type('xlsx').send(await toXlsx('Data quality', ISSUE_COLUMNS, report.issues));

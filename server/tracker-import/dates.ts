@@ -39,9 +39,9 @@ export function parseFreeDate(input: string): string | null {
   s = s.replace(WEEKDAYS, ' ').replace(/(\d)(st|nd|rd|th)\b/g, '$1').replace(/\bof\b/g, ' ').replace(/[,.\-/]+/g, ' ').trim();
   const parts = s.split(/\s+/);
   if (parts.length !== 3) return null;
-  let day: number | null = null;
+  let day: number | null;
   let month: number | null = null;
-  let year: number | null = null;
+  let year: number | null;
   const numbers: string[] = [];
   for (const p of parts) {
     if (/^[a-z]+$/.test(p)) {

@@ -214,6 +214,7 @@ export async function importTracker(db: Knex, content: Buffer, opts: TrackerImpo
   const label = `${opts.filename ?? 'tracker'} (tracker${mappingName ? `, mapping "${mappingName}"` : ''})`;
   // Only the problems need the sheet's cells again: without any, let the rows go before writing.
   const cells = t.problems.length || plan.problems.length ? sheet.rows : null;
+  // eslint-disable-next-line no-useless-assignment -- drops the only reference to the rows, so they can be collected while writing
   sheet = null;
   if (!dryRun) await report({ phase: 'writing' });
   const result = await applyInParts(db, plan, { userId: opts.userId, dryRun, filename: label });

@@ -65,7 +65,7 @@ beforeAll(async () => {
 
   // The first-run page works only while nobody has an account: a second app on an empty database.
   const tdb = await createTestDb();
-  const app = createApp(createServices(tdb.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' } as any), createLogger('silent')));
+  const app = createApp(createServices(tdb.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' }), createLogger('silent')));
   empty = { tdb, ...(await listen(app)) };
 }, 120_000);
 

@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -15,7 +14,6 @@ import { expectAccessible, openBrowserSession, signInAs, type BrowserSession } f
 // errors and the equity page comparing with an upload. The pages also work with JavaScript off.
 
 let t: TestApp;
-let server: Server;
 let baseUrl: string;
 let browser: Browser;
 let context: BrowserContext;
@@ -29,7 +27,7 @@ beforeAll(async () => {
   t = await createTestApp();
   await loadDemoData(t.testDb.db, { referrals: 300, seed: 'insight-e2e' });
   session = await openBrowserSession(t.app, 15_000);
-  ({ server, baseUrl, browser, context, page } = session);
+  ({ baseUrl, browser, context, page } = session);
 });
 
 afterAll(async () => {

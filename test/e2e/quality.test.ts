@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { seedFamily, seedReferral } from '../support/cases.js';
 import { splitIso } from '../../server/common/dates.js';
@@ -11,10 +10,6 @@ import { expectAccessible, openBrowserSession, signInAs, type BrowserSession } f
 // Every page is checked with axe (WCAG 2.1 A and AA).
 
 let t: TestApp;
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let session: BrowserSession;
 let familyId: number;
@@ -22,7 +17,7 @@ let familyId: number;
 beforeAll(async () => {
   t = await createTestApp();
   session = await openBrowserSession(t.app);
-  ({ server, baseUrl, browser, context, page } = session);
+  ({ page } = session);
   const f = await seedFamily(t.testDb.db, 'FAM-Q', [
     { first_name: 'John', last_name: 'Smith', date_of_birth: '2016-02-02', cms_id: '5000001', ethnicity: null },
     { first_name: 'Jon', last_name: 'Smith', date_of_birth: '2016-02-03', ethnicity: 'WBRI' },

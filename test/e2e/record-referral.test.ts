@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { createTestApp, PASSWORD, type TestApp } from '../support/app.js';
 import { addDays, addMonths, formatDate, splitIso, todayIso } from '../../server/common/dates.js';
 import { expectAccessible, openBrowserSession, type BrowserSession } from './browser.js';
@@ -11,17 +10,13 @@ import { expectAccessible, openBrowserSession, type BrowserSession } from './bro
 // checked with axe, including the sign-in page and a form showing errors.
 
 let t: TestApp;
-let server: Server;
-let baseUrl: string;
-let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let session: BrowserSession;
 
 beforeAll(async () => {
   t = await createTestApp();
   session = await openBrowserSession(t.app);
-  ({ server, baseUrl, browser, context, page } = session);
+  ({ page } = session);
 });
 
 afterAll(async () => {

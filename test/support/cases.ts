@@ -29,14 +29,14 @@ export async function seedReferral(
     const { referral_date, ...rest } = fields;
     const id = await createReferral(trx, { userId: null }, familyId, null, { referral_date },
       children.map((c) => ({ child_id: c.child_id, legal_status: c.legal_status ?? null })));
-    let r = (await loadReferral(trx as any, id))!;
+    let r = (await loadReferral(trx, id))!;
     if (Object.keys(rest).length || extra.plan_content) {
       await updateReferral(trx, { userId: null }, r, r.version, rest, extra.plan_content ? { plan_content: extra.plan_content } : {});
-      r = (await loadReferral(trx as any, id))!;
+      r = (await loadReferral(trx, id))!;
     }
     for (const d of extra.reviews ?? []) {
       await addReview(trx, { userId: null }, r, r.version, { review_date: d, plan_working: true });
-      r = (await loadReferral(trx as any, id))!;
+      r = (await loadReferral(trx, id))!;
     }
     return id;
   });
