@@ -11,7 +11,7 @@ import { csvText, xlsxText } from '../common/spreadsheet.js';
 // Every referral × child as interchange rows: the data lead's child-level backup, and the
 // file an import reads back. Contains names: never for aggregate outputs.
 
-type Row = Record<string, any>;
+type Row = Record<string, unknown>;
 
 const yn = (v: unknown) => (v === null || v === undefined ? '' : v ? 'Y' : 'N');
 const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
