@@ -217,7 +217,7 @@ async function measureAutocannon(run: Run, page: PageSpec, seconds = DURATION_S)
   let redirects = 0;
   const instance = autocannon({
     url: run.base, headers: page.headers, connections: run.users, duration: paced ? seconds + 1 : seconds, timeout: REQUEST_TIMEOUT_S,
-    requests: [{ method: page.method, setupRequest: (req: any) => ({ ...req, path: page.path(), ...(page.body ? { body: page.body() } : {}) }) }],
+    requests: [{ method: page.method, setupRequest: (req: autocannon.Request) => ({ ...req, path: page.path(), ...(page.body ? { body: page.body() } : {}) }) }],
     ...(paced ? { connectionRate: 1 } : {}),
   }) as unknown as import('node:events').EventEmitter & Promise<autocannon.Result> & { stop: () => void };
   instance.on('response', (_c: unknown, status: number, _b: number, ms: number) => {

@@ -13,6 +13,7 @@ import { createUser } from '../server/auth/users.js';
 import { verifyPassword } from '../server/auth/passwords.js';
 import { issuePasswordLink, LINK_HOURS } from '../server/auth/password-links.js';
 import { accountEditChanges, caseAccessGained, needsReview } from '../server/auth/account-audit.js';
+import type { Logger } from '../server/logger.js';
 
 // Separation of duties: an administrator never learns or sets another person's password. New
 // accounts and resets get a one-time link (72 hours, single use, stored hashed) that the
@@ -220,7 +221,7 @@ describe('a reset gives a link; the old password works until it is used', () => 
     expect(after).toMatchObject({ failed_attempts: 0, locked_until: null });
     await expect(signIn(t.app, 'rita@council.example', PASSWORD)).rejects.toThrow(/sign-in failed/);
     await expect(signIn(t.app, 'rita@council.example', NEW_PASSWORD)).resolves.toBeTruthy();
-    expect((await audit(id)).map((r: any) => [r.action, r.new_value, r.review_state])).toEqual([
+    expect((await audit(id)).map((r) => [r.action, r.new_value, r.review_state])).toEqual([
       ['link-issued', 'reset', 'pending'], // a reset of an account with case data: whoever holds the link can sign in as them
       ['password-set', 'reset', null],
     ]);
@@ -277,7 +278,7 @@ describe('your account', () => {
     expect(ended.headers.location).toBe('/sign-in');
     await expect(signIn(t.app, 'yan@council.example', NEW_PASSWORD)).resolves.toBeTruthy();
     expect((await request(t.app).get(`/set-password/${waiting.token}`)).status).toBe(404);
-    expect((await audit(id)).map((r: any) => [r.action, r.actor_id])).toEqual([['password-changed', id]]);
+    expect((await audit(id)).map((r) => [r.action, r.actor_id])).toEqual([['password-changed', id]]);
   });
 
   it('refuses a change-password post without the CSRF token, or with another session’s', async () => {
@@ -333,7 +334,7 @@ describe('the account audit and the data leads’ acknowledgement', () => {
     await postForm(admin, `/admin/users/${user.id}`, { role: 'coordinator', team: 'IT', active: 'yes' }); // gains case data
     await postForm(admin, `/admin/users/${user.id}`, { role: 'coordinator', team: 'IT', active: 'no' });
     await postForm(admin, `/admin/users/${user.id}`, { role: 'coordinator', team: 'IT', active: 'yes' }); // gains it again
-    expect((await audit(user.id)).map((r: any) => [r.action, r.old_value, r.new_value, r.review_state])).toEqual([
+    expect((await audit(user.id)).map((r) => [r.action, r.old_value, r.new_value, r.review_state])).toEqual([
       ['created', null, 'admin', null],
       ['link-issued', null, 'new-account', null],
       ['team-changed', null, 'IT', null],
@@ -376,7 +377,7 @@ describe('the account audit and the data leads’ acknowledgement', () => {
     expect(done.text).toContain('2 changes acknowledged');
     expect(done.text).toContain(`Acknowledged by Test data_lead`);
     const rows = await db()('account_audit').where({ account_id: user.id }).whereNotNull('review_state');
-    expect(rows.map((r: any) => [r.review_state, r.reviewed_by])).toEqual([['acknowledged', t.users.data_lead.id], ['acknowledged', t.users.data_lead.id]]);
+    expect(rows.map((r) => [r.review_state, r.reviewed_by])).toEqual([['acknowledged', t.users.data_lead.id], ['acknowledged', t.users.data_lead.id]]);
     expect((await lead.get('/cases')).text).not.toContain('access to case data');
   });
 
@@ -403,7 +404,7 @@ describe('accounts made outside the Users page', () => {
   it('the first-run page checks the password against the common list and records the first administrator', async () => {
     const tdb = await createTestDb();
     try {
-      const app = createApp(createServices(tdb.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' }), pino({ level: 'silent' }) as any));
+      const app = createApp(createServices(tdb.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' }), pino({ level: 'silent' }) as unknown as Logger));
       const agent = request.agent(app);
       const token = csrfFrom((await agent.get('/first-run')).text);
       const common = await agent.post('/first-run').type('form').send({ _csrf: token, name: 'Ada Admin', email: 'ada@council.example', password: 'qwertyuiop123' });
@@ -447,7 +448,7 @@ describe('logs', () => {
   it('carry no set-password token, password or name', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } });
-    const logged = createApp(createServices(db(), loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' }), pino({ level: 'trace' }, sink) as any));
+    const logged = createApp(createServices(db(), loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' }), pino({ level: 'trace' }, sink) as unknown as Logger));
     const id = await createUser(db(), { email: 'lou@council.example', name: 'Lou Logged', role: 'coordinator', password: null });
     const { token } = await issuePasswordLink(db(), id, 'new-account', t.users.admin.id);
     const agent = request.agent(logged);

@@ -185,7 +185,7 @@ describe('a different template with a different mapping', () => {
     }));
     const built = await buildReturn(t.testDb.db, 2024);
     const out = new ExcelJS.Workbook();
-    await out.xlsx.load(await returnWorkbook(built, path.join(dir, 'official.map.json')) as any);
+    await out.xlsx.load(await returnWorkbook(built, path.join(dir, 'official.map.json')) as unknown as ExcelJS.Buffer);
     const sheet = out.getWorksheet('Return')!;
     expect(sheet.getCell('D1').value).toBe('Testshire');
     expect(sheet.getCell('D2').value).toBe(5);

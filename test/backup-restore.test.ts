@@ -137,7 +137,7 @@ describe('backup while the app saves, then restore', () => {
 
       // The copy is one moment of the original: every family saved before the backup began is
       // in it, each with its child and its audit rows, and nothing that was never saved.
-      const names = new Set((await restored('children').where('last_name', 'like', 'Backup%').select('last_name')).map((r: any) => r.last_name));
+      const names = new Set((await restored('children').where('last_name', 'like', 'Backup%').select('last_name')).map((r) => r.last_name));
       for (const a of acked.filter((x) => x.at < startedAt)) expect(names.has(a.name), a.name).toBe(true);
       const ackedNames = new Set(acked.map((a) => a.name));
       for (const n of names) expect(ackedNames.has(n), n).toBe(true);

@@ -70,7 +70,7 @@ describe('a two-child family: one child not known to CSC, one unborn', () => {
     expect(res.status).toBe(302);
     referralId = idFrom(res.headers.location);
     const links = await db()('referral_children').where({ referral_id: referralId }).orderBy('child_id');
-    expect(links.map((l: any) => [l.child_id, l.legal_status])).toEqual([[olderId, 'NKCSC'], [unbornId, 'PLO']]);
+    expect(links.map((l) => [l.child_id, l.legal_status])).toEqual([[olderId, 'NKCSC'], [unbornId, 'PLO']]);
     const page = await coordinator.get(`/referrals/${referralId}`);
     expect(page.text).toContain('Next step: Record the FGC offer');
   });
@@ -122,8 +122,8 @@ describe('a two-child family: one child not known to CSC, one unborn', () => {
     const r = await db()('referrals').where({ id: referralId }).first();
     expect(r).toMatchObject({ offer_date: '2025-09-03', consent_decision: 'GIVEN', initial_fgc_date: '2025-10-01', attend_maternal: 3, plan_date: '2025-10-01', closure_date: '2026-02-01' });
     expect(!!r.plan_agreed).toBe(true);
-    expect((await db()('referral_plan_content').where({ referral_id: referralId }).orderBy('code')).map((x: any) => x.code)).toEqual(['REMAIN', 'SAFETY']);
-    expect((await db()('review_conferences').where({ referral_id: referralId })).map((x: any) => x.review_date)).toEqual(['2026-01-05']);
+    expect((await db()('referral_plan_content').where({ referral_id: referralId }).orderBy('code')).map((x) => x.code)).toEqual(['REMAIN', 'SAFETY']);
+    expect((await db()('review_conferences').where({ referral_id: referralId })).map((x) => x.review_date)).toEqual(['2026-01-05']);
     const older = await db()('referral_children').where({ referral_id: referralId, child_id: olderId }).first();
     expect(older).toMatchObject({ outcome_6m_legal_status: 'CIN', outcome_6m_living: 'PARENTS', outcome_12m_living: null });
     page = await coordinator.get(`/referrals/${referralId}`);
@@ -135,14 +135,14 @@ describe('a two-child family: one child not known to CSC, one unborn', () => {
 
   it('wrote an audit row for every change: who, when, field, old and new', async () => {
     const rows = await db()('audit_log').where({ referral_id: referralId });
-    const field = (f: string) => rows.filter((r: any) => r.field === f);
+    const field = (f: string) => rows.filter((r) => r.field === f);
     expect(field('offer_date')).toHaveLength(1);
     expect(field('offer_date')[0]).toMatchObject({ user_id: t.users.coordinator.id, entity: 'referral', action: 'update', old_value: null, new_value: '2025-09-03' });
     expect(field('consent_decision')[0].new_value).toBe('GIVEN');
     expect(field('plan_content')[0].new_value).toBe('REMAIN;SAFETY');
-    expect(rows.some((r: any) => r.entity === 'review' && r.field === 'review_date' && r.new_value === '2026-01-05')).toBe(true);
-    expect(rows.some((r: any) => r.entity === 'referral_child' && r.child_id === unbornId && r.field === 'outcome_6m_living' && r.new_value === 'KININF')).toBe(true);
-    expect(rows.every((r: any) => /^\d{4}-\d{2}-\d{2}T/.test(r.at))).toBe(true);
+    expect(rows.some((r) => r.entity === 'review' && r.field === 'review_date' && r.new_value === '2026-01-05')).toBe(true);
+    expect(rows.some((r) => r.entity === 'referral_child' && r.child_id === unbornId && r.field === 'outcome_6m_living' && r.new_value === 'KININF')).toBe(true);
+    expect(rows.every((r) => /^\d{4}-\d{2}-\d{2}T/.test(r.at))).toBe(true);
     const history = await manager.get(`/referrals/${referralId}/history`);
     expect(history.text).toContain('Date the FGC was offered to parents or carers');
     expect(history.text).toContain('3 September 2025');

@@ -12,8 +12,8 @@ import { checkReferral } from '../server/quality/record-checks.js';
 import { qualityContext } from '../server/quality/context.js';
 
 /** The fields the data-quality rules that look only at the episode itself flag (errors and queries). */
-const stageFindings = (facts: any) => {
-  const f = checkReferral(facts, qualityContext({ today: '9999-12-31' }));
+const stageFindings = (facts: DbRow) => {
+  const f = checkReferral(facts as Parameters<typeof checkReferral>[0], qualityContext({ today: '9999-12-31' }));
   return [...f.errors, ...f.queries].filter((x) => !['no-recent-activity', 'outcome-overdue', 'no-legal-status', 'adult-at-referral', 'consent-without-offer'].includes(x.rule));
 };
 import { addMonths, ageOn } from '../server/common/dates.js';
@@ -100,7 +100,7 @@ describe('demo data: shape', () => {
 
   it('every foreign key points at a row that exists', async () => {
     const db = a.db;
-    const orphans = async (sql: string) => Number((await db.raw(sql).then((r: any) => (Array.isArray(r) ? r : r.rows)))[0].n);
+    const orphans = async (sql: string) => Number((await db.raw(sql).then((r) => (Array.isArray(r) ? r : r.rows)))[0].n);
     expect(await orphans('select count(*) as n from children c left join families f on f.id = c.family_id where f.id is null')).toBe(0);
     expect(await orphans('select count(*) as n from referrals r left join families f on f.id = r.family_id where f.id is null')).toBe(0);
     expect(await orphans('select count(*) as n from referrals r left join users u on u.id = r.coordinator_id where r.coordinator_id is not null and u.id is null')).toBe(0);
@@ -118,7 +118,7 @@ describe('demo data: shape', () => {
 
   it('families have 1 to 6 children, and siblings are sometimes on different referrals', async () => {
     const db = a.db;
-    const sizes = (await db('children').groupBy('family_id').select('family_id').count({ n: '*' })).map((r: any) => Number(r.n));
+    const sizes = (await db('children').groupBy('family_id').select('family_id').count({ n: '*' })).map((r) => Number(r.n));
     expect(Math.min(...sizes)).toBe(1);
     expect(Math.max(...sizes)).toBeLessThanOrEqual(6);
     expect(sizes.filter((s) => s >= 2).length).toBeGreaterThan(sizes.length / 3);
@@ -178,7 +178,7 @@ describe('demo data: shape', () => {
       ['referral_children', 'outcome_12m_living', 'living_arrangement'],
     ];
     for (const [table, column, list] of checks) {
-      const values = (await db(table).distinct(column).whereNotNull(column)).map((r: any) => r[column]);
+      const values = (await db(table).distinct(column).whereNotNull(column)).map((r) => r[column]);
       expect(values.length, `${table}.${column} has values`).toBeGreaterThan(0);
       const unknown = values.filter((v) => !lists.get(list)!.has(v));
       expect(unknown, `${table}.${column} codes not in ${list}`).toEqual([]);
@@ -186,17 +186,19 @@ describe('demo data: shape', () => {
   });
 });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of every column, checked field by field against the generator's rules
+type DbRow = Record<string, any>;
 interface Loaded {
-  referrals: any[];
-  children: Map<number, any>;
-  onReferral: Map<number, any[]>;
+  referrals: DbRow[];
+  children: Map<number, DbRow>;
+  onReferral: Map<number, DbRow[]>;
   reviews: Map<number, string[]>;
   planContent: Map<number, string[]>;
 }
 async function loadAll(db: Knex): Promise<Loaded> {
   const referrals = await db('referrals').orderBy('id');
-  const children = new Map((await db('children')).map((c: any) => [c.id, c]));
-  const onReferral = new Map<number, any[]>();
+  const children = new Map((await db('children')).map((c) => [c.id, c]));
+  const onReferral = new Map<number, DbRow[]>();
   for (const x of await db('referral_children')) onReferral.set(x.referral_id, [...(onReferral.get(x.referral_id) ?? []), x]);
   const reviews = new Map<number, string[]>();
   for (const x of await db('review_conferences')) reviews.set(x.referral_id, [...(reviews.get(x.referral_id) ?? []), x.review_date]);
@@ -238,7 +240,7 @@ describe('demo data: clean rows are clean, deliberately bad rows are flagged', (
       expect(stageFindings(facts), msg).toEqual([]);
       // children on clean referrals are under 18 and have an ethnicity recorded
       for (const x of d.onReferral.get(r.id)!) {
-        const ch = d.children.get(x.child_id);
+        const ch = d.children.get(x.child_id)!;
         expect(ch.ethnicity, msg).not.toBeNull();
         if (ch.date_of_birth && ch.date_of_birth <= r.referral_date) expect(ageOn(ch.date_of_birth, r.referral_date), msg).toBeLessThan(18);
       }
@@ -347,7 +349,7 @@ describe('demo data: coordinators, audit, refusal and append', () => {
     expect(more.coordinatorsCreated).toBe(0);
     expect(await countOf(db, 'referrals')).toBe(before + 50);
     expect(Number((await db('users').where('email', 'like', '%@demo.invalid').count({ n: '*' }).first())!.n)).toBe(DEMO_COORDINATORS.length);
-    expect(await db('referrals').where('referral_ref', 'like', 'DEMO9-%').count({ n: '*' }).first().then((r: any) => Number(r.n))).toBe(50);
+    expect(await db('referrals').where('referral_ref', 'like', 'DEMO9-%').count({ n: '*' }).first().then((r) => Number(r?.n))).toBe(50);
 
     // the same seed again would collide
     await expect(loadDemoData(db, { referrals: 5, seed: 9, today: TODAY, append: true })).rejects.toThrow(/seed 9.*already in this database/);

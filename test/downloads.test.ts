@@ -47,13 +47,13 @@ function csvProblems(text: string): string[] {
 /** Problems in one workbook: formula cells, and strings carrying the CSV apostrophe. */
 async function xlsxProblems(buffer: Buffer): Promise<{ problems: string[]; strings: string[] }> {
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(buffer as any);
+  await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer);
   const problems: string[] = [];
   const strings: string[] = [];
   wb.eachSheet((ws) => ws.eachRow({ includeEmpty: false }, (row) => row.eachCell((cell) => {
     const where = `${ws.name}!${cell.address}`;
     if (cell.type === ExcelJS.ValueType.Formula) problems.push(`${where} is a formula`);
-    const v = cell.value as any;
+    const v = cell.value as unknown;
     if (v && typeof v === 'object' && ('formula' in v || 'sharedFormula' in v)) problems.push(`${where} is a formula`);
     if (typeof v === 'string') {
       strings.push(v);

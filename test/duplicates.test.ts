@@ -131,7 +131,7 @@ describe('merging two records of one child, and undoing it', () => {
     expect((await coordinator.get(res.headers.location)).text).toMatch(/govuk-notification-banner--success[\s\S]*Records merged: Jon Smith is now part of John Smith/);
     expect((await db()('children').where({ id: jon }).first()).merged_into_id).toBe(john);
     const after = await links();
-    expect(after.map((l: any) => [l.referral_id, l.child_id, l.legal_status])).toEqual([
+    expect(after.map((l) => [l.referral_id, l.child_id, l.legal_status])).toEqual([
       [r1, john, 'CP'], // John's blank legal status filled from Jon's
       [r1, sam, 'CP'],
       [r2, john, 'CIN'],

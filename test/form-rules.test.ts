@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { createTestApp, dateFields, postForm, signIn, type Agent, type TestApp } from './support/app.js';
 import { seedFamily, seedReferral } from './support/cases.js';
 import { RULES, ruleByCode } from '../server/quality/registry.js';
+import type { SeedReferralFields } from './support/cases.js';
 
 // Every data-quality rule on the forms, through the real app: a save that trips a rule whose
 // decision is 'error' is refused with a GOV.UK error and changes nothing; one whose decision
@@ -30,7 +31,7 @@ async function family(child: Record<string, unknown> = {}) {
 
 async function referral(fields: Record<string, unknown>, child: Record<string, unknown> = {}, legal: string | null = 'CP') {
   const f = await family(child);
-  const id = await seedReferral(db(), f.familyId, [{ child_id: f.childIds[0], legal_status: legal }], { referral_date: '2024-06-10', ...fields } as any);
+  const id = await seedReferral(db(), f.familyId, [{ child_id: f.childIds[0], legal_status: legal }], { referral_date: '2024-06-10', ...fields } as SeedReferralFields);
   return { ...f, id, version: (await db()('referrals').where({ id }).first()).version };
 }
 
@@ -42,7 +43,7 @@ const version = async (id: number) => (await db()('referrals').where({ id }).fir
 
 interface Case {
   /** makes the save; returns the response, the page the query shows on, and how to tell whether it was saved */
-  run(): Promise<{ res: any; page: string; saved: () => Promise<boolean> }>;
+  run(): Promise<{ res: { status: number; text: string; headers: Record<string, string> }; page: string; saved: () => Promise<boolean> }>;
   /** text of the message as the page shows it */
   message: string;
 }

@@ -7,6 +7,7 @@ import { addDays, addMonths, todayIso } from '../server/common/dates.js';
 import { financialYearOf, monthLabel, monthRange } from '../server/insight/period.js';
 import { EQUITY_DIMENSIONS } from '../server/insight/equity.js';
 import { REFUSAL_DIMENSIONS } from '../server/insight/refusals.js';
+import type { SeedReferralFields } from './support/cases.js';
 
 // The insight pages read well (issue 14), through the real app and database: the refusal
 // cross-tabs fit the column (a GOV.UK details per category, each figure as in the downloaded
@@ -112,7 +113,7 @@ describe('outcomes with nothing due', () => {
     const id = await seedReferral(t.testDb.db, f.familyId, [{ child_id: f.childIds[0], legal_status: 'CP' }], {
       referral_date: addDays(conference, -40), offer_date: addDays(conference, -35), consent_decision: 'GIVEN', consent_date: addDays(conference, -30),
       initial_fgc_date: conference,
-    } as any);
+    } as SeedReferralFields);
     return id;
   };
 

@@ -219,7 +219,7 @@ describe('export', () => {
   it('writes xlsx text as typed, in string cells (never a formula), with no apostrophe', async () => {
     const buffer = await exportXlsx(db);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(buffer as any);
+    await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer);
     const ws = wb.worksheets[0];
     const header = (ws.getRow(1).values as string[]).slice(1);
     const col = header.indexOf('first_name') + 1;

@@ -12,10 +12,10 @@ afterAll(() => t.destroy());
 async function tables(): Promise<string[]> {
   if (isPostgres(t.db)) {
     const r = await t.db.raw("select tablename from pg_tables where schemaname = 'public'");
-    return r.rows.map((x: any) => x.tablename).sort();
+    return (r.rows as { tablename: string }[]).map((x) => x.tablename).sort();
   }
   const r = await t.db.raw("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'");
-  return r.map((x: any) => x.name).sort();
+  return (r as { name: string }[]).map((x) => x.name).sort();
 }
 
 describe('migrations on an empty database', () => {

@@ -9,6 +9,7 @@ import { createUser } from '../server/auth/users.js';
 import { createTestDb, type TestDb } from './support/db.js';
 import { dateFields, postForm, signIn, PASSWORD } from './support/app.js';
 import { verifyPassword } from '../server/auth/passwords.js';
+import type { Logger } from '../server/logger.js';
 
 /** Runs a project script; stdin gets `input`, or nothing (closed) when none is given. */
 function run(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -53,7 +54,7 @@ describe('logs', () => {
   it('never carry a child name or date of birth, even from a search or a failed form', async () => {
     const sink = new Writable({ write(chunk, _e, cb) { lines.push(String(chunk)); cb(); } });
     const logger = pino({ level: 'trace' }, sink);
-    const app = createApp(createServices(t.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' }), logger as any));
+    const app = createApp(createServices(t.db, loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' }), logger as unknown as Logger));
     await createUser(t.db, { email: 'c@council.example', name: 'C', role: 'coordinator', password: PASSWORD });
     const agent = await signIn(app, 'c@council.example');
     await postForm(agent, '/families', { first_name: 'Zebedee', last_name: 'Quixotic', ...dateFields('date_of_birth', '2018-07-23') });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Knex } from 'knex';
 import net from 'node:net';
 import Database from 'better-sqlite3';
 import { createTestDb, type TestDb } from './support/db.js';
@@ -112,7 +113,7 @@ describe('two app processes on one database', () => {
   it('shares sign-in rate limits between processes (they live in the database)', async () => {
     const rows = await tdb.db('rate_limits').select('key', 'hits');
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.reduce((s: number, r: any) => s + Number(r.hits), 0)).toBeGreaterThanOrEqual(3); // sign-ins on both processes
+    expect(rows.reduce((s: number, r) => s + Number(r.hits), 0)).toBeGreaterThanOrEqual(3); // sign-ins on both processes
   });
 });
 
@@ -162,7 +163,7 @@ describe('killed mid-stream (SIGKILL)', () => {
     }
   }, 120_000);
 
-  const count = async (table: string, where?: (q: any) => void) => {
+  const count = async (table: string, where?: (q: Knex.QueryBuilder) => void) => {
     const q = tdb.db(table);
     if (where) where(q);
     return Number((await q.count({ n: '*' }).first())!.n);
@@ -276,11 +277,11 @@ describe('killed mid-stream (SIGKILL)', () => {
     expect(ackedBeforeImport).toBeGreaterThanOrEqual(12);
 
     // Every acknowledged save is there; nothing is there that was not sent.
-    const kids = new Set((await tdb.db('children').where('last_name', 'like', 'Kill%').select('last_name')).map((r: any) => r.last_name));
+    const kids = new Set((await tdb.db('children').where('last_name', 'like', 'Kill%').select('last_name')).map((r) => r.last_name));
     for (const name of families.acked) expect(kids.has(name), name).toBe(true);
     for (const name of kids) expect(families.tried.has(name), name).toBe(true);
     const offersDone = await tdb.db('referrals').whereIn('id', offers.map((o) => o.id)).whereNotNull('offer_date').select('id', 'offer_date', 'offered_by');
-    for (const id of offered.acked) expect(offersDone.find((r: any) => r.id === id), `offer on referral ${id}`).toMatchObject({ offer_date: '2025-02-03', offered_by: `Killer ${id}` });
+    for (const id of offered.acked) expect(offersDone.find((r) => r.id === id), `offer on referral ${id}`).toMatchObject({ offer_date: '2025-02-03', offered_by: `Killer ${id}` });
     for (const r of offersDone) expect(offered.tried.has(Number(r.id)), `referral ${r.id}`).toBe(true);
 
     // The import is all or nothing: nothing here, as it never finished. Apart from it, the
@@ -325,7 +326,7 @@ describe('migrations from several processes at once', () => {
       const started = await Promise.all([startAppProcess(empty), startAppProcess(empty), startAppProcess(empty)]);
       for (const p of started) expect((await fetch(`${p.baseUrl}/health`)).status).toBe(200);
       const applied = await empty.db('knex_migrations').select('name');
-      expect(applied.length).toBe(new Set(applied.map((m: any) => m.name)).size);
+      expect(applied.length).toBe(new Set(applied.map((m) => m.name)).size);
       expect(applied.length).toBeGreaterThanOrEqual(2);
       for (const p of started) p.child.kill('SIGTERM');
       await Promise.all(started.map((p) => p.exited));

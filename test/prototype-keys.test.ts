@@ -5,6 +5,7 @@ import { ROUTES, type Need } from './support/route-table.js';
 import { ROLES, can, type Permission, type Role } from '../server/auth/roles.js';
 import { seedFamily, seedReferral } from './support/cases.js';
 import { currentFinancialYear } from '../server/annual-return/return-service.js';
+import type { SeedReferralFields } from './support/cases.js';
 
 // Names every plain object answers to. A lookup keyed by what a request says must find none of
 // them: each is an unknown page (404) or a GOV.UK error, never a 500.
@@ -43,7 +44,7 @@ beforeAll(async () => {
   const db = t.testDb.db;
   const { familyId, childIds } = await seedFamily(db, 'FAM1', [{ first_name: 'Ada', sex: 'F' }, { first_name: 'Ben', sex: 'M' }]);
   const referralId = await seedReferral(db, familyId, childIds.map((child_id) => ({ child_id, legal_status: 'CIN' })),
-    { referral_date: `${year}-06-01`, stage_offered: 'CP', offer_date: `${year}-06-03` } as any);
+    { referral_date: `${year}-06-01`, stage_offered: 'CP', offer_date: `${year}-06-03` } as SeedReferralFields);
   ids = { familyId: String(familyId), childId: String(childIds[0]), referralId: String(referralId), userId: String(t.users.coordinator.id) };
 });
 afterAll(() => t.close());

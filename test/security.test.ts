@@ -197,9 +197,9 @@ describe('idle sessions', () => {
     const agent = await signIn(t.app, t.users.manager.email);
     expect((await agent.get('/cases')).status).toBe(200);
     const sessions = await t.testDb.db('sessions').select('sid', 'sess');
-    const mine = sessions.filter((r: any) => (typeof r.sess === 'string' ? JSON.parse(r.sess) : r.sess).passport?.user?.id === t.users.manager.id);
+    const mine = sessions.filter((r) => (typeof r.sess === 'string' ? JSON.parse(r.sess) : r.sess).passport?.user?.id === t.users.manager.id);
     expect(mine.length).toBeGreaterThan(0);
-    await t.testDb.db('sessions').whereIn('sid', mine.map((r: any) => r.sid)).update({ expired: new Date(Date.now() - 60_000) });
+    await t.testDb.db('sessions').whereIn('sid', mine.map((r) => r.sid)).update({ expired: new Date(Date.now() - 60_000) });
     const res = await agent.get('/cases');
     expect(res.status).toBe(302);
     expect(res.headers.location).toBe('/sign-in');
@@ -208,7 +208,7 @@ describe('idle sessions', () => {
 
 describe('session expiry writes', () => {
   it('moves the stored expiry forward only when it would move by more than a minute', async () => {
-    const sids = async () => (await t.testDb.db('sessions').select('sid')).map((r: any) => r.sid as string);
+    const sids = async () => (await t.testDb.db('sessions').select('sid')).map((r) => r.sid as string);
     const earlier = new Set(await sids());
     const agent = await signIn(t.app, t.users.data_lead.email);
     const fresh = (await sids()).filter((sid) => !earlier.has(sid));

@@ -5,6 +5,7 @@ import { createTestApp, dateFields, postForm, signIn, type Agent, type TestApp }
 import { seedFamily, seedReferral } from './support/cases.js';
 import { availableYears } from '../server/annual-return/return-service.js';
 import { cmsIdPatternProblem, compileCmsIdPattern, repeatsARepeat } from '../server/quality/context.js';
+import type { SeedReferralFields } from './support/cases.js';
 
 // What administrators set cannot break the service: new codes never stop the annual return
 // workbook, and the CMS ID format cannot freeze the server.
@@ -29,7 +30,7 @@ async function workbook(year: number) {
 /** The stage-offered table on the Referrals sheet (B118 down): label -> count, up to the Total row. */
 async function stageTable(buffer: Buffer): Promise<Map<string, number>> {
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(buffer as any);
+  await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer);
   const ws = wb.getWorksheet('Referrals')!;
   const out = new Map<string, number>();
   for (let row = 118; ; row++) {
@@ -50,8 +51,8 @@ beforeAll(async () => {
   // Cases in two years, on the stages the service has always had.
   const f = await seedFamily(db, 'SET-1', [{ first_name: 'Ada', date_of_birth: '2015-01-01' }]);
   for (const [i, stage] of OLD_STAGES.entries()) {
-    await seedReferral(db, f.familyId, [{ child_id: f.childIds[0], legal_status: 'CIN' }], { referral_date: `2023-0${1 + (i % 9)}-1${i}`, stage_offered: stage } as any);
-    await seedReferral(db, f.familyId, [{ child_id: f.childIds[0], legal_status: 'CIN' }], { referral_date: `2024-0${4 + (i % 5)}-1${i}`, stage_offered: stage } as any);
+    await seedReferral(db, f.familyId, [{ child_id: f.childIds[0], legal_status: 'CIN' }], { referral_date: `2023-0${1 + (i % 9)}-1${i}`, stage_offered: stage } as SeedReferralFields);
+    await seedReferral(db, f.familyId, [{ child_id: f.childIds[0], legal_status: 'CIN' }], { referral_date: `2024-0${4 + (i % 5)}-1${i}`, stage_offered: stage } as SeedReferralFields);
   }
 });
 afterAll(() => t.close());
@@ -91,7 +92,7 @@ describe('new codes and the annual return workbook', () => {
     for (const code of NEW_STAGES) await postForm(admin, `/admin/code-lists/stage_offered/${code}/retire`, { retired: 'no' });
     const f = await seedFamily(db, 'SET-2', [{ first_name: 'Ben', date_of_birth: '2016-01-01' }]);
     for (const [i, stage] of [...NEW_STAGES, null].entries()) {
-      await seedReferral(db, f.familyId, [{ child_id: f.childIds[0], legal_status: 'CIN' }], { referral_date: `2024-10-1${i}`, stage_offered: stage } as any);
+      await seedReferral(db, f.familyId, [{ child_id: f.childIds[0], legal_status: 'CIN' }], { referral_date: `2024-10-1${i}`, stage_offered: stage } as SeedReferralFields);
     }
     // 7 old + 7 new + Not recorded, each counted: 15 rows where the template has room for 14
     const res = await workbook(2024);

@@ -92,8 +92,8 @@ describe('one answer for every failure', () => {
   it('records each failure in the audit log without the address typed', async () => {
     await attempt(UNKNOWN, 'whatever it was');
     const rows = await t.testDb.db('audit_log').whereIn('action', ['sign-in-failed', 'sign-in-refused']).select('user_id', 'new_value');
-    expect(rows.some((r: any) => r.user_id === null && r.new_value === 'no account with that address')).toBe(true);
-    expect(rows.some((r: any) => r.user_id === ids.deactivated.id && r.new_value === 'account deactivated')).toBe(true);
+    expect(rows.some((r) => r.user_id === null && r.new_value === 'no account with that address')).toBe(true);
+    expect(rows.some((r) => r.user_id === ids.deactivated.id && r.new_value === 'account deactivated')).toBe(true);
     expect(JSON.stringify(rows)).not.toContain(UNKNOWN);
   });
 });

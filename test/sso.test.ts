@@ -48,7 +48,7 @@ beforeAll(async () => {
       }),
     }),
     features: { devInteractions: { enabled: true } },
-  } as any);
+  } as unknown as ConstructorParameters<typeof Provider>[1]);
   opServer.on('request', provider.callback());
 
   const settings = oidcSettingsFromEnv({
@@ -57,7 +57,7 @@ beforeAll(async () => {
   })!;
   const oidc = { settings, configuration: await discoverOidc(settings) };
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:' });
-  handler = createApp(createServices(tdb.db, config, createLogger('silent'), oidc)) as any;
+  handler = createApp(createServices(tdb.db, config, createLogger('silent'), oidc));
   await createUser(tdb.db, { email: 'breakglass@council.example', name: 'Break Glass', role: 'admin', password: PASSWORD });
   browser = await launchBrowser();
 });

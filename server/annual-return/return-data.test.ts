@@ -49,25 +49,25 @@ async function plainCaseData(period: { from: string; to: string }) {
   const [referrals, links, reviews, content, children, disabilities, families] = await Promise.all(
     ['referrals', 'referral_children', 'review_conferences', 'referral_plan_content', 'children', 'child_disabilities', 'families'].map((n) => db()(n).select('*')),
   );
-  const familyRef = new Map(families.map((f: any) => [Number(f.id), f.family_ref]));
-  const reviewed = new Set(reviews.filter((r: any) => inRange(r.review_date, period)).map((r: any) => Number(r.referral_id)));
-  const active = referrals.filter((r: any) =>
+  const familyRef = new Map(families.map((f) => [Number(f.id), f.family_ref]));
+  const reviewed = new Set(reviews.filter((r) => inRange(r.review_date, period)).map((r) => Number(r.referral_id)));
+  const active = referrals.filter((r) =>
     ['referral_date', 'offer_date', 'consent_date', 'initial_fgc_date', 'closure_date'].some((c) => inRange(r[c], period)) || reviewed.has(Number(r.id)));
-  const childById = new Map(children.map((c: any) => [Number(c.id), c]));
+  const childById = new Map(children.map((c) => [Number(c.id), c]));
   const wanted = new Set<number>();
   const want = (id: number) => {
     for (let c = childById.get(id); c && !wanted.has(Number(c.id)); c = c.merged_into_id ? childById.get(Number(c.merged_into_id)) : undefined) wanted.add(Number(c.id));
   };
-  const out = active.map((r: any) => {
-    const mine = links.filter((l: any) => Number(l.referral_id) === Number(r.id));
-    mine.forEach((l: any) => want(Number(l.child_id)));
+  const out = active.map((r) => {
+    const mine = links.filter((l) => Number(l.referral_id) === Number(r.id));
+    mine.forEach((l) => want(Number(l.child_id)));
     return {
       id: Number(r.id), family_ref: familyRef.get(Number(r.family_id)), referral_date: r.referral_date, consent_decision: r.consent_decision,
       closure_date: r.closure_date, attend_parents: num(r.attend_parents), plan_agreed: bool(r.plan_agreed), advocate_used: bool(r.advocate_used),
-      children: mine.map((l: any) => ({ child_id: Number(l.child_id), legal_status: l.legal_status, outcome_12m_living: l.outcome_12m_living }))
-        .sort((x: any, y: any) => x.child_id - y.child_id),
-      plan_content: content.filter((c: any) => Number(c.referral_id) === Number(r.id)).map((c: any) => c.code).sort(),
-      review_dates: reviews.filter((v: any) => Number(v.referral_id) === Number(r.id)).map((v: any) => v.review_date).sort(),
+      children: mine.map((l) => ({ child_id: Number(l.child_id), legal_status: l.legal_status, outcome_12m_living: l.outcome_12m_living }))
+        .sort((x, y) => x.child_id - y.child_id),
+      plan_content: content.filter((c) => Number(c.referral_id) === Number(r.id)).map((c) => c.code).sort(),
+      review_dates: reviews.filter((v) => Number(v.referral_id) === Number(r.id)).map((v) => v.review_date).sort(),
     };
   });
   const kids = [...wanted].map((id) => {
@@ -75,10 +75,10 @@ async function plainCaseData(period: { from: string; to: string }) {
     return {
       id, family_ref: familyRef.get(Number(c.family_id)), cms_id: c.cms_id, date_of_birth: c.date_of_birth, sex: c.sex, ethnicity: c.ethnicity,
       merged_into_id: num(c.merged_into_id), disability_self_reported: bool(c.disability_self_reported), first_name: null, last_name: null,
-      disabilities: disabilities.filter((d: any) => Number(d.child_id) === id).map((d: any) => d.code).sort(),
+      disabilities: disabilities.filter((d) => Number(d.child_id) === id).map((d) => d.code).sort(),
     };
   });
-  return { referrals: out.sort((x: any, y: any) => x.id - y.id), children: kids.sort((x, y) => x.id - y.id) };
+  return { referrals: out.sort((x, y) => x.id - y.id), children: kids.sort((x, y) => x.id - y.id) };
 }
 
 describe('the year’s case data', () => {
@@ -87,7 +87,7 @@ describe('the year’s case data', () => {
       const period = financialYear(year);
       const expected = await plainCaseData(period);
       const loaded = await loadCaseData(db(), period);
-      const pick = <T extends object>(o: T, keys: string[]) => Object.fromEntries(keys.map((k) => [k, (o as any)[k]]));
+      const pick = <T extends object>(o: T, keys: string[]) => Object.fromEntries(keys.map((k) => [k, (o as Record<string, unknown>)[k]]));
       const referralKeys = Object.keys(expected.referrals[0]);
       expect(loaded.referrals.map((r) => pick({ ...r, children: [...r.children].sort((x, y) => x.child_id - y.child_id).map((l) => pick(l, ['child_id', 'legal_status', 'outcome_12m_living'])), plan_content: [...r.plan_content].sort() }, referralKeys)), String(year))
         .toEqual(expected.referrals);

@@ -19,7 +19,7 @@ const withDisabilities = (q: Knex.QueryBuilder, columns = CHILD_COLUMNS) =>
   q.leftJoin('child_disabilities as d', 'd.child_id', 'c.id').select(...columns.map((c) => `c.${c}`), 'd.code as disability').orderBy(['c.id', 'd.code']);
 
 /** Children from rows of withDisabilities, each with its disabilities gathered; rows with no child are passed over. */
-function childrenOf<C extends Child>(rows: Record<string, any>[], extra: readonly string[] = []): C[] {
+function childrenOf<C extends Child>(rows: Record<string, unknown>[], extra: readonly string[] = []): C[] {
   const children: C[] = [];
   for (const r of rows) {
     if (r.id === null) continue;
@@ -30,7 +30,7 @@ function childrenOf<C extends Child>(rows: Record<string, any>[], extra: readonl
       child.disabilities = [];
       children.push(child);
     }
-    if (r.disability !== null) child.disabilities.push(r.disability);
+    if (r.disability !== null) child.disabilities.push(String(r.disability));
   }
   return children;
 }

@@ -3,7 +3,6 @@ import type { Referral, ReferralChild } from './types.js';
 import { auditChanges, type AuditContext, type AuditValue } from '../audit/audit.js';
 import { insertReturningId, nowIso, refFor, updateWithVersion } from './locking.js';
 import { OUTCOME_FIELDS } from './stages.js';
-import { isPostgres } from '../../db/connection.js';
 import { whereIdIn } from '../common/id-lists.js';
 import { arrayRows } from '../common/array-rows.js';
 
@@ -124,8 +123,6 @@ export const INSIGHT_FIELDS: readonly ReferralField[] = [
   'consent_withdrawn_date', 'initial_fgc_date', 'fgc_not_held_reason', 'plan_agreed', 'plan_date', 'plan_sent_date', 'closure_date',
 ];
 
-/** The columns read: the referral's keys and version, and its fields (named, so a new column is read only when added to REFERRAL_FIELDS). */
-const readColumns = (fields: readonly string[]) => ['id', 'referral_ref', 'family_id', ...fields, 'version'].map((c) => `r.${c}`);
 
 /**
  * Referrals with their family's reference, children, plan content and review dates. Newest

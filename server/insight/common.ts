@@ -5,7 +5,6 @@ import type { Child, Referral } from '../cases/types.js';
 import { financialYearOf } from './period.js';
 import { survivorResolver } from '../cases/merged-children.js';
 import { NR } from '../annual-return/breakdowns.js';
-import type { Filters } from './filters.js';
 
 export interface CaseData {
   referrals: Referral[];

@@ -3,7 +3,7 @@ import { auditEvent, type AuditContext, type AuditValue } from '../audit/audit.j
 import { nowIso, StaleRecordError } from '../cases/locking.js';
 import { isPostgres } from '../../db/connection.js';
 import { BOOLEAN_REFERRAL_FIELDS } from '../cases/types.js';
-import { CHILD_TABLE_COLUMNS, REFERRAL_CHILD_COLUMNS, REFERRAL_TABLE_COLUMNS } from './columns.js';
+import { CHILD_TABLE_COLUMNS, REFERRAL_CHILD_COLUMNS } from './columns.js';
 import { auditWriter, bulkInsert, columnsOf, insertValues } from './bulk-insert.js';
 import type { InterchangePlan, PlannedChild, PlannedReferral, Problem } from './validate.js';
 import { findingScope, planFindings, type FindingScope, type ImportFinding } from './findings.js';
@@ -53,6 +53,7 @@ export interface ApplyOptions {
   findingScope?: FindingScope;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of a table's columns, read and written by name (the columns are listed in columns.ts)
 type Row = Record<string, any>;
 
 interface ExistingChild extends Row {

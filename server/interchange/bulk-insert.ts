@@ -10,6 +10,7 @@ import { pacer } from '../common/next-turn.js';
 // rows, mapped onto the table's column types by json_populate_recordset. SQLite: multi-row
 // VALUES, up to 100 rows a statement, letting other requests in every few milliseconds.
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of a table's columns, read and written by name (the columns are listed in columns.ts)
 type Row = Record<string, any>;
 
 const PG_ROWS = 5000;

@@ -31,6 +31,7 @@ export interface FindingScope {
   idOf: ReadonlyMap<string, number>;
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a row of a table's columns, read and written by name (the columns are listed in columns.ts)
 type Row = Record<string, any>;
 
 /** The existing records an import matches, as apply.ts holds them. */

@@ -1,4 +1,4 @@
-import session from 'express-session';
+import session, { type SessionData } from 'express-session';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
 import type { Knex } from 'knex';
 import type { Config } from '../config.js';
@@ -51,7 +51,7 @@ class LazyTouchStore extends ConnectSessionKnexStore {
     this.knex = options.knex;
   }
 
-  override async get(sid: string, callback?: (err: any, session?: any) => void) {
+  override async get(sid: string, callback?: (err: unknown, session?: SessionData | null) => void) {
     try {
       const row = await this.knex('sessions').select('sess', 'expired').where({ sid }).andWhereRaw(this.unexpired, [this.now()]).first();
       let session = null;
@@ -68,7 +68,7 @@ class LazyTouchStore extends ConnectSessionKnexStore {
     }
   }
 
-  override async touch(sid: string, session: any, callback?: (err?: any) => void) {
+  override async touch(sid: string, session: SessionData, callback?: () => void) {
     const stored = this.storedExpiry.get(sid);
     this.storedExpiry.delete(sid);
     const next = session?.cookie?.expires ? new Date(session.cookie.expires).getTime() : NaN;
@@ -82,13 +82,13 @@ class LazyTouchStore extends ConnectSessionKnexStore {
     return super.touch(sid, session, callback);
   }
 
-  override async set(sid: string, session: any, callback?: (err?: any) => void) {
+  override async set(sid: string, session: SessionData, callback?: (err?: unknown) => void) {
     this.storedExpiry.delete(sid);
     await writesAllowed(this.knex); // a page that changed its session, during a large import on SQLite
     return super.set(sid, session, callback);
   }
 
-  override async destroy(sid: string, callback?: (err?: any) => void) {
+  override async destroy(sid: string, callback?: (err?: unknown) => void) {
     this.storedExpiry.delete(sid);
     return super.destroy(sid, callback);
   }

@@ -16,6 +16,7 @@ export interface SavedMapping {
 const now = () => new Date().toISOString();
 const insertedId = (row: unknown) => Number(typeof row === 'object' && row !== null ? (row as { id: number }).id : row);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a tracker_mappings row as the driver gives it
 function toSaved(r: Record<string, any>): SavedMapping | null {
   let json: unknown;
   try {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { createTestApp, PASSWORD, type TestApp } from '../support/app.js';
 import { createTestDb, type TestDb } from '../support/db.js';
-import { seedFamily, seedReferral } from '../support/cases.js';
+import { seedFamily, seedReferral, type SeedReferralFields } from '../support/cases.js';
 import { ROUTES } from '../support/route-table.js';
 import { buildMessyTracker } from '../fixtures/messy-tracker.js';
 import { createApp } from '../../server/app.js';
@@ -50,14 +50,14 @@ beforeAll(async () => {
     referral_date: '2024-05-01', referral_source: 'SW', stage_offered: 'CP', offer_date: '2024-05-03', offered_by: 'Coordinator', consent_decision: 'GIVEN',
     consent_date: '2024-05-10', initial_fgc_date: '2024-06-01', attend_parents: 2, child_participation: 'ADVOCATE', plan_agreed: true, plan_date: '2024-06-01',
     closure_date: '2025-01-10',
-  } as any, { reviews: ['2024-09-01'], plan_content: ['REMAIN', 'SAFETY'] });
+  } as SeedReferralFields, { reviews: ['2024-09-01'], plan_content: ['REMAIN', 'SAFETY'] });
   ids.started = await seedReferral(db, f.familyId, [{ child_id: f.childIds[1] }], { referral_date: addDays(todayIso(), -20) });
   // The family the keyboard journeys find and record consent for.
   const k = await seedFamily(db, 'FAM-KEYS', [{ first_name: 'Kim', last_name: 'Keys', date_of_birth: '2015-01-01', sex: 'M', ethnicity: 'WBRI' }]);
   ids.keysFamily = k.familyId;
   ids.keysReferral = await seedReferral(db, k.familyId, [{ child_id: k.childIds[0] }], {
     referral_date: addDays(todayIso(), -30), offer_date: addDays(todayIso(), -25), coordinator_id: t.users.coordinator.id,
-  } as any);
+  } as SeedReferralFields);
 
   session = await openBrowserSession(t.app, 20_000);
   page = session.page;

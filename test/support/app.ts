@@ -22,7 +22,7 @@ export interface TestApp {
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const testDb = await createTestDb();
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_FILE: ':memory:', SIGN_IN_LOCKOUT_ATTEMPTS: '5', ...env });
-  const services = createServices(testDb.db, config, createLogger((process.env.TEST_LOG_LEVEL as any) ?? 'silent'));
+  const services = createServices(testDb.db, config, createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'));
   const users = {} as TestApp['users'];
   for (const role of ['coordinator', 'manager', 'data_lead', 'admin'] as Role[]) {
     const email = `${role}@council.example`;

@@ -18,6 +18,9 @@ export async function seedFamily(db: Knex, familyRef: string, children: Partial<
   });
 }
 
+/** The fields a seeded referral is given. */
+export type SeedReferralFields = ReferralFields & { referral_date: string };
+
 export async function seedReferral(
   db: Knex,
   familyId: number,

@@ -19,7 +19,8 @@ export async function runScript(tdb: TestDb, script: string, args: string[]): Pr
   try {
     const r = await run(TSX, [script, ...args], { env, timeout: 100_000 });
     return { code: 0, ...r };
-  } catch (e: any) {
-    return { code: e.code as number, stdout: e.stdout as string, stderr: e.stderr as string };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }

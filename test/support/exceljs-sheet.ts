@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 
 /** The first sheet by ExcelJS's streaming reader. */
 export async function* exceljsRows(content: Buffer): AsyncGenerator<{ row: number; cells: string[] }> {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- ExcelJS's streaming reader is not in its type declarations
   const reader = new (ExcelJS as any).stream.xlsx.WorkbookReader(Readable.from([content]), {
     sharedStrings: 'cache',
     hyperlinks: 'cache',
@@ -33,8 +34,8 @@ export function cellText(v: unknown): string {
   if (typeof v === 'boolean') return v ? 'Y' : 'N';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : v.toISOString().slice(0, 10); // exceljs gives dates at UTC midnight
   if (typeof v === 'object') {
-    const o = v as Record<string, any>;
-    if (Array.isArray(o.richText)) return o.richText.map((p: any) => String(p?.text ?? '')).join('');
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o.richText)) return (o.richText as { text?: unknown }[]).map((p) => String(p?.text ?? '')).join('');
     if ('result' in o) return cellText(o.result); // a formula: its last calculated value
     if ('formula' in o || 'sharedFormula' in o) return '';
     if ('text' in o) return cellText(o.text); // a hyperlink
