@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import { Strategy, type VerifyFunction } from 'openid-client/passport';
-import type { AppPassport } from './passport.js';
+import type { AppPassport } from './app-passport.js';
 import type { Knex } from 'knex';
 import { z } from 'zod';
 import { isRole, type Role } from './roles.js';

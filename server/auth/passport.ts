@@ -7,6 +7,7 @@ import { currentUsers, type User } from './users.js';
 import type { Role } from './roles.js';
 import { dummyHash } from './passwords.js';
 import { checkSignIn } from './sign-in.js';
+import type { AppPassport } from './app-passport.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -21,7 +22,6 @@ declare global {
   }
 }
 
-export type AppPassport = InstanceType<typeof passportModule.Passport>;
 
 /**
  * The app's own authenticator, so its strategies and session lookups use this app's

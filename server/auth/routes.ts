@@ -1,5 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { AppPassport } from './passport.js';
+import type { AppPassport } from './app-passport.js';
 import rateLimit from 'express-rate-limit';
 import { z } from 'zod';
 import type { Services } from '../services.js';
