@@ -34,3 +34,14 @@ export async function insertReturningId(trx: Knex | Knex.Transaction, table: str
 
 /** References like F000042 follow the row id, so they are unique without a race. */
 export const refFor = (prefix: string, id: number) => `${prefix}${String(id).padStart(6, '0')}`;
+
+/** Runs a save: true when it is done, false when someone else saved the record first (any other error is thrown). */
+export async function savedUnlessStale(save: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await save();
+    return true;
+  } catch (e) {
+    if (!(e instanceof StaleRecordError)) throw e;
+    return false;
+  }
+}
