@@ -2,7 +2,8 @@
 // and db), type-only imports included: a cycle of `import type` is still two modules that
 // cannot be understood, or moved, one without the other. Tests (*.test.ts) are left out.
 // Used by test/import-cycles.test.ts; run it by hand to list the cycles:
-//   npx tsx scripts/import-cycles.ts [folder ...]
+//   npx tsx scripts/import-cycles.ts [--folders] [folder ...]
+// (--folders: cycles between folders, a folder importing another when any of its files does).
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
@@ -49,6 +50,18 @@ export function importGraph(folders: string[] = ['server', 'db']): Map<string, s
     graph.set(relative(ROOT, file), [...new Set(targets.map((t) => relative(ROOT, t)))]);
   }
   return graph;
+}
+
+/** The same graph between folders: a folder imports another when one of its files imports one of the other's. */
+export function folderGraph(graph: Map<string, string[]>): Map<string, string[]> {
+  const folders = new Map<string, Set<string>>();
+  for (const [file, targets] of graph) {
+    const from = dirname(file);
+    const to = folders.get(from) ?? new Set<string>();
+    for (const t of targets) if (dirname(t) !== from) to.add(dirname(t));
+    folders.set(from, to);
+  }
+  return new Map([...folders].map(([f, to]) => [f, [...to].sort()]));
 }
 
 /**
@@ -111,9 +124,13 @@ function shortestCycle(graph: Map<string, string[]>, group: Set<string>, start: 
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(new URL(import.meta.url).pathname)) {
-  const folders = process.argv.slice(2);
-  const found = importCycles(importGraph(folders.length ? folders : undefined));
-  for (const g of found) console.log(`${g.files.length} files: ${g.files.join(', ')}\n  e.g. ${g.cycle.join(' → ')}`);
-  console.log(found.length ? `${found.length} groups of files in import cycles` : 'no import cycles');
+  const args = process.argv.slice(2);
+  const byFolder = args.includes('--folders');
+  const roots = args.filter((a) => a !== '--folders');
+  const files = importGraph(roots.length ? roots : undefined);
+  const found = importCycles(byFolder ? folderGraph(files) : files);
+  const what = byFolder ? 'folders' : 'files';
+  for (const g of found) console.log(`${g.files.length} ${what}: ${g.files.join(', ')}\n  e.g. ${g.cycle.join(' → ')}`);
+  console.log(found.length ? `${found.length} groups of ${what} in import cycles` : `no import cycles between ${what}`);
   process.exitCode = found.length ? 1 : 0;
 }

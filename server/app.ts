@@ -17,7 +17,7 @@ import { authRoutes } from './auth/routes.js';
 import { routes } from './routes.js';
 import { interchangeUploadParser } from './interchange/routes.js';
 import { comparisonUploadParser } from './insight/routes.js';
-import { trackerUploadParser } from './tracker-import/routes.js';
+import { trackerUploadParser } from './tracker-import/pages/routes.js';
 import { savesWait } from '../db/long-write.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

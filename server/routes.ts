@@ -1,14 +1,15 @@
 import { Router } from 'express';
 import type { Services } from './services.js';
-import { requireSignIn } from './middleware/authorisation.js';
+import { requireSignIn } from './auth/authorisation.js';
 import { homeFor, type Role } from './auth/roles.js';
-import { casesRoutes } from './cases/routes.js';
-import { adminRoutes } from './admin/routes.js';
+import { casesRoutes } from './cases/pages/routes.js';
+import { adminRoutes } from './admin/pages/routes.js';
 import { returnRoutes } from './annual-return/routes.js';
 import { qualityRoutes } from './quality/routes.js';
+import { duplicateRoutes } from './duplicates/routes.js';
 import { interchangeRoutes } from './interchange/routes.js';
 import { insightRoutes } from './insight/routes.js';
-import { trackerImportRoutes } from './tracker-import/routes.js';
+import { trackerImportRoutes } from './tracker-import/pages/routes.js';
 
 export function routes(services: Services): Router {
   const router = Router();
@@ -17,6 +18,7 @@ export function routes(services: Services): Router {
   router.use(adminRoutes(services));
   router.use(returnRoutes(services));
   router.use(qualityRoutes(services));
+  router.use(duplicateRoutes(services)); // the data lead's duplicate children, linked from the data-quality pages
   router.use(interchangeRoutes(services));
   router.use(trackerImportRoutes(services));
   router.use(insightRoutes(services));

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { createTestApp, dateFields, postForm, signIn, type Agent, type TestApp } from './support/app.js';
 import { seedFamily, seedReferral } from './support/cases.js';
 import { availableYears } from '../server/annual-return/return-service.js';
-import { cmsIdPatternProblem, compileCmsIdPattern, repeatsARepeat } from '../server/quality/context.js';
+import { cmsIdPatternProblem, compileCmsIdPattern, repeatsARepeat } from '../server/common/cms-id.js';
 import type { SeedReferralFields } from './support/cases.js';
 
 // What administrators set cannot break the service: new codes never stop the annual return

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { ROLES, ROLE_LABELS, isRole, type Role } from '../auth/roles.js';
 import { str, type FormErrors } from '../common/forms.js';
-import { cmsIdPatternProblem } from '../quality/context.js';
+import { cmsIdPatternProblem } from '../common/cms-id.js';
 import { SETTINGS } from './settings.js';
 
 export const userSchema = z.object({

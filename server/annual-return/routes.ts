@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services.js';
-import { requirePermission } from '../middleware/authorisation.js';
+import { requirePermission } from '../auth/authorisation.js';
 import { notFound } from '../middleware/errors.js';
 import { financialYear } from '../common/dates.js';
 import { hasErrors, str, type FormErrors } from '../common/forms.js';

@@ -1,6 +1,6 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Services } from '../services.js';
-import { requirePermission, requireSignIn } from '../middleware/authorisation.js';
+import { requirePermission, requireSignIn } from './authorisation.js';
 import { auditEvent } from '../audit/audit.js';
 import { hasErrors, type FormErrors } from '../common/forms.js';
 import { can, homeFor, type Role } from './roles.js';

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { addDays, isIsoDate } from '../common/dates.js';
-import { normaliseCmsId } from '../quality/context.js';
+import { normaliseCmsId } from '../common/cms-id.js';
 import { BIRTH_DATE_DAYS, findPossibleDuplicates, type PersonFacts, type PossibleDuplicate } from './matcher.js';
 
 export interface CandidateChild extends PersonFacts {

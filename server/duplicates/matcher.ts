@@ -1,5 +1,5 @@
 import { daysBetween } from '../common/dates.js';
-import { normaliseCmsId } from '../quality/context.js';
+import { normaliseCmsId } from '../common/cms-id.js';
 import { similarNames } from './names.js';
 
 // Possible duplicate children: pure, over plain records.

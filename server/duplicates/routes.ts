@@ -1,10 +1,11 @@
 import { Router, type Request, type Response } from 'express';
 import type { Services } from '../services.js';
-import { requirePermission } from '../middleware/authorisation.js';
+import { requirePermission } from '../auth/authorisation.js';
 import { notFound } from '../middleware/errors.js';
 import { str, type FormErrors } from '../common/forms.js';
 import { loadCodeLists } from '../codes/code-lists.js';
-import { auditContext, idParam, versionField } from '../cases/http.js';
+import { auditContext, versionField } from '../cases/http.js';
+import { idParam } from '../middleware/params.js';
 import { loadChildren } from '../cases/children-repository.js';
 import { loadFamily } from '../cases/families-repository.js';
 import { STALE_MESSAGE, StaleRecordError } from '../cases/locking.js';

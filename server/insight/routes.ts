@@ -3,12 +3,12 @@
 // ask the service for the figures, render. No page shows a child's name or date of birth.
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Services } from '../services.js';
-import { requirePermission } from '../middleware/authorisation.js';
+import { requirePermission } from '../auth/authorisation.js';
 import { can } from '../auth/roles.js';
 import { auditEvent } from '../audit/audit.js';
 import { todayIso } from '../common/dates.js';
 import { str } from '../common/forms.js';
-import { uploadParser } from '../common/upload.js';
+import { uploadParser } from '../middleware/upload.js';
 import { toCsv, toXlsx } from '../common/tabular-export.js';
 import { insightService, type Basics, type Selection } from './service.js';
 import { describeFilters, filterQuery, noFilters, parseFilters } from './filters.js';

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { todayIso } from '../common/dates.js';
-import { normaliseCmsId, qualityContext } from '../quality/context.js';
+import { qualityContext } from '../quality/context.js';
+import { normaliseCmsId } from '../common/cms-id.js';
 import { evaluate, type DatasetChild, type DatasetReferral, type Issue } from '../quality/evaluate.js';
 import { loadCmsIdPattern, loadCmsIds } from '../quality/report-data.js';
 import type { ChildFacts, QualityContext, ReferralChildFacts } from '../quality/types.js';

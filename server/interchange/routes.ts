@@ -1,10 +1,10 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { Services } from '../services.js';
-import { requirePermission } from '../middleware/authorisation.js';
+import { requirePermission } from '../auth/authorisation.js';
 import { auditEvent } from '../audit/audit.js';
-import { uploadErrorOf, uploadParser } from '../common/upload.js';
+import { uploadErrorOf, uploadParser } from '../middleware/upload.js';
 import { todayIso } from '../common/dates.js';
-import { idParam } from '../cases/http.js';
+import { idParam } from '../middleware/params.js';
 import { importInterchange, writeCsv, writeXlsx, type ImportOutcome } from './index.js';
 import { importReview } from './review.js';
 import { problemCountText } from './problem-count.js';

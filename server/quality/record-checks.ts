@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { FormErrors } from '../common/forms.js';
-import { normaliseCmsId, qualityContext } from './context.js';
+import { qualityContext } from './context.js';
+import { normaliseCmsId } from '../common/cms-id.js';
 import { evaluate, type Issue, type QualityDataset } from './evaluate.js';
 import { CHILD_RULES, REFERRAL_RULES } from './registry.js';
 import { loadCmsIdPattern, loadCmsIds, loadQualityDataset } from './report-data.js';

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { Services } from '../services.js';
-import { requirePermission, requireSignIn } from '../middleware/authorisation.js';
+import { requirePermission, requireSignIn } from '../auth/authorisation.js';
 import { can } from '../auth/roles.js';
 import { notFound } from '../middleware/errors.js';
 import { financialYear } from '../common/dates.js';
@@ -9,7 +9,6 @@ import { toXlsx, type Column } from '../common/tabular-export.js';
 import { auditEvent } from '../audit/audit.js';
 import { availableYears, currentFinancialYear } from '../annual-return/return-service.js';
 import { CHILD_FIELDS, STAGES, REVIEW_FIELDS } from '../cases/stages.js';
-import { duplicateRoutes } from '../duplicates/routes.js';
 import { runQuality, type Issue } from './report.js';
 import { RULES, ruleByCode } from './registry.js';
 import { fixLink } from './fix-links.js';
@@ -90,6 +89,5 @@ export function qualityRoutes(services: Services): Router {
     });
   });
 
-  router.use(duplicateRoutes(services));
   return router;
 }

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { findUserById } from '../../auth/users.js';
 import { passwordLinkUrl, type LinkPurpose } from '../../auth/password-links.js';
 import { notFound } from '../../middleware/errors.js';
-import { idParam } from '../../cases/http.js';
+import { idParam } from '../../middleware/params.js';
 
 /** The account the route's :id names; 404 when there is none. */
 export async function accountOf(db: Knex, req: Request) {

@@ -12,7 +12,8 @@ import { loadFamily } from '../families-repository.js';
 import { rawFromRecord } from '../form-parsing.js';
 import { childName } from '../names.js';
 import { CHILD_FIELDS } from '../stages.js';
-import { auditContext, idParam, versionField } from '../http.js';
+import { auditContext, versionField } from '../http.js';
+import { idParam } from '../../middleware/params.js';
 import { STALE_MESSAGE, savedUnlessStale } from '../locking.js';
 import { childRuleErrors, renderChildForm } from './child-details.js';
 

@@ -10,7 +10,8 @@ import { parseChildForm } from '../child-form.js';
 import { createChild, loadFamilyWithChildren } from '../children-repository.js';
 import { loadFamily } from '../families-repository.js';
 import { childName, commonSurname } from '../names.js';
-import { auditContext, idParam } from '../http.js';
+import { auditContext } from '../http.js';
+import { idParam } from '../../middleware/params.js';
 import { childRuleErrors, confirmIfDuplicates, renderChildForm } from './child-details.js';
 
 export function childNewPage({ db }: Services) {

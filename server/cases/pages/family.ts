@@ -12,7 +12,7 @@ import { loadFamilyWithChildren } from '../children-repository.js';
 import { loadReferrals } from '../referrals-repository.js';
 import { nextStep } from '../next-step.js';
 import { familyName } from '../names.js';
-import { idParam } from '../http.js';
+import { idParam } from '../../middleware/params.js';
 
 export function familyPage({ db }: Services) {
   async function get(req: Request, res: Response) {

@@ -9,7 +9,7 @@ import { childName } from '../names.js';
 import { loadChild } from '../children-repository.js';
 import { loadFamily } from '../families-repository.js';
 import { loadReferral } from '../referrals-repository.js';
-import { idParam } from '../http.js';
+import { idParam } from '../../middleware/params.js';
 
 async function render(db: Knex, req: Request, res: Response, scope: 'family' | 'child' | 'referral', id: number, familyId: number, title: string, backLink: string) {
   const [entries, names] = await Promise.all([loadHistory(db, scope, id), historyNames(db, req, familyId)]);

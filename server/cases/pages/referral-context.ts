@@ -8,7 +8,8 @@ import { notFound } from '../../middleware/errors.js';
 import { loadChildren } from '../children-repository.js';
 import { loadFamily } from '../families-repository.js';
 import { loadReferral, setReferralChildren, touchReferral } from '../referrals-repository.js';
-import { auditContext, idParam, versionField } from '../http.js';
+import { auditContext, versionField } from '../http.js';
+import { idParam } from '../../middleware/params.js';
 import { savedUnlessStale } from '../locking.js';
 
 /** The code lists and the coordinators a referral's pages offer. */

@@ -12,7 +12,8 @@ import { createReferral, type ReferralFields } from '../referrals-repository.js'
 import { parseFields } from '../form-parsing.js';
 import { namesOn, parseReferralChildren } from '../referral-children-form.js';
 import { REFERRAL_DETAILS } from '../stages.js';
-import { auditContext, idParam } from '../http.js';
+import { auditContext } from '../http.js';
+import { idParam } from '../../middleware/params.js';
 import { coordinatorOptions, referralChoices } from './referral-context.js';
 
 export function referralNewPage({ db }: Services) {

@@ -1,4 +1,4 @@
-import { normaliseCmsId } from '../context.js';
+import { normaliseCmsId } from '../../common/cms-id.js';
 import type { ChildRule } from '../types.js';
 import { NONE } from '../rule-helpers.js';
 

@@ -3,8 +3,8 @@
 import type { Request, Response } from 'express';
 import type { Services } from '../../services.js';
 import { str } from '../../common/forms.js';
-import { uploadErrorOf } from '../../common/upload.js';
-import { idParam } from '../../cases/http.js';
+import { uploadErrorOf } from '../../middleware/upload.js';
+import { idParam } from '../../middleware/params.js';
 import { clientGone } from '../../uploads/abandon.js';
 import { UPLOAD_LIMIT_BYTES } from '../../interchange/routes.js';
 import { receiveUpload } from '../flow.js';

@@ -3,7 +3,7 @@
 import type { Request, Response } from 'express';
 import type { Services } from '../../services.js';
 import { notFound } from '../../middleware/errors.js';
-import { idParam } from '../../cases/http.js';
+import { idParam } from '../../middleware/params.js';
 import { headerOf, sheetOf, type NextStep } from '../flow.js';
 import { startJob, waitForJob } from '../jobs.js';
 import type { TrackerSheet } from '../read.js';

@@ -1,21 +1,21 @@
 import { Router } from 'express';
-import type { Services } from '../services.js';
-import { requirePermission } from '../middleware/authorisation.js';
-import { myWorkHandler } from './my-work.js';
-import { caseListPage } from './pages/case-list.js';
-import { familyNewPage } from './pages/family-new.js';
-import { familyPage } from './pages/family.js';
-import { childNewPage } from './pages/child-new.js';
-import { childEditPage } from './pages/child-edit.js';
-import { historyPages } from './pages/history.js';
-import { referralNewPage } from './pages/referral-new.js';
-import { referralPage } from './pages/referral.js';
-import { referralChildrenPage } from './pages/referral-children.js';
-import { referralReviewPage } from './pages/referral-review.js';
-import { referralOutcomesPage } from './pages/referral-outcomes.js';
-import { referralStagePage } from './pages/referral-stage.js';
+import type { Services } from '../../services.js';
+import { requirePermission } from '../../auth/authorisation.js';
+import { myWorkHandler } from '../my-work.js';
+import { caseListPage } from './case-list.js';
+import { familyNewPage } from './family-new.js';
+import { familyPage } from './family.js';
+import { childNewPage } from './child-new.js';
+import { childEditPage } from './child-edit.js';
+import { historyPages } from './history.js';
+import { referralNewPage } from './referral-new.js';
+import { referralPage } from './referral.js';
+import { referralChildrenPage } from './referral-children.js';
+import { referralReviewPage } from './referral-review.js';
+import { referralOutcomesPage } from './referral-outcomes.js';
+import { referralStagePage } from './referral-stage.js';
 
-// The case pages (permission 'cases'), one module a page in ./pages.
+// The case pages (permission 'cases'), one module a page in this folder.
 export function casesRoutes(services: Services): Router {
   const router = Router();
   const cases = requirePermission('cases');

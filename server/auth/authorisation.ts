@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { can, type Permission } from '../auth/roles.js';
+import { can, type Permission } from './roles.js';
 
 declare module 'express-session' {
   interface SessionData {

@@ -1,15 +1,15 @@
 import { Router } from 'express';
-import type { Services } from '../services.js';
-import { requirePermission } from '../middleware/authorisation.js';
-import { usersPage } from './pages/users.js';
-import { userNewPage } from './pages/user-new.js';
-import { userEditPage } from './pages/user-edit.js';
-import { userLinkPage } from './pages/user-link.js';
-import { codeListPage, codeListsPage } from './pages/code-lists.js';
-import { settingsPage } from './pages/settings.js';
-import { retentionPage } from './pages/retention.js';
+import type { Services } from '../../services.js';
+import { requirePermission } from '../../auth/authorisation.js';
+import { usersPage } from './users.js';
+import { userNewPage } from './user-new.js';
+import { userEditPage } from './user-edit.js';
+import { userLinkPage } from './user-link.js';
+import { codeListPage, codeListsPage } from './code-lists.js';
+import { settingsPage } from './settings.js';
+import { retentionPage } from './retention.js';
 
-// The administrator's pages (permission 'admin'), one module a page in ./pages.
+// The administrator's pages (permission 'admin'), one module a page in this folder.
 // Administrators look after accounts, but never learn or choose anyone's password: a new
 // account, or a reset, gets a one-time link (server/auth/password-links.ts) that the
 // administrator passes on, shown once. Every change goes to the account audit, and one that

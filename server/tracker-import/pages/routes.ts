@@ -1,16 +1,16 @@
 import { Router } from 'express';
-import type { Services } from '../services.js';
-import { requirePermission } from '../middleware/authorisation.js';
-import { uploadParser } from '../common/upload.js';
-import { UPLOAD_LIMIT_BYTES } from '../interchange/routes.js';
-import { BASE } from './pages/working.js';
-import { trackerUploadPage } from './pages/upload.js';
-import { trackerHeaderPage } from './pages/header.js';
-import { trackerColumnsPage } from './pages/columns.js';
-import { trackerValuesPage } from './pages/values.js';
-import { trackerStatusPage } from './pages/status.js';
+import type { Services } from '../../services.js';
+import { requirePermission } from '../../auth/authorisation.js';
+import { uploadParser } from '../../middleware/upload.js';
+import { UPLOAD_LIMIT_BYTES } from '../../interchange/routes.js';
+import { BASE } from './working.js';
+import { trackerUploadPage } from './upload.js';
+import { trackerHeaderPage } from './header.js';
+import { trackerColumnsPage } from './columns.js';
+import { trackerValuesPage } from './values.js';
+import { trackerStatusPage } from './status.js';
 
-// The data lead's tracker import pages (permission 'returns'), one module a page in ./pages:
+// The data lead's tracker import pages (permission 'returns'), one module a page in this folder:
 //   upload → headings (only when not found) → columns → values (and a name to save the
 //   mapping under) → check (dry run, with progress for large files) → import.
 // A saved mapping whose headings fit the file is used at once.
