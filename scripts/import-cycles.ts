@@ -52,13 +52,20 @@ export function importGraph(folders: string[] = ['server', 'db']): Map<string, s
   return graph;
 }
 
-/** The same graph between folders: a folder imports another when one of its files imports one of the other's. */
+/**
+ * The same graph between folders: a folder imports another when one of its files imports one of
+ * the other's. A folder's subfolders are its parts and may use it (quality/rules the rule types,
+ * cases/pages the repositories): those edges are left out, so a cycle is one between folders
+ * that are not parts of each other, or one back through a subfolder (a folder importing a part
+ * that reaches the folder through a third).
+ */
 export function folderGraph(graph: Map<string, string[]>): Map<string, string[]> {
   const folders = new Map<string, Set<string>>();
+  const inside = (folder: string, parent: string) => folder.startsWith(`${parent}/`);
   for (const [file, targets] of graph) {
     const from = dirname(file);
     const to = folders.get(from) ?? new Set<string>();
-    for (const t of targets) if (dirname(t) !== from) to.add(dirname(t));
+    for (const t of targets) if (dirname(t) !== from && !inside(from, dirname(t))) to.add(dirname(t));
     folders.set(from, to);
   }
   return new Map([...folders].map(([f, to]) => [f, [...to].sort()]));
