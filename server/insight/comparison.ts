@@ -145,3 +145,25 @@ export const SAMPLE_CSV = [
   'disability,NOTDISABLED,53600',
   '',
 ].join('\r\n');
+
+/**
+ * Where the comparison form's figures come from: the file chosen or the text pasted (one, not
+ * both), with the form's errors (the name, the upload). text is null when there is nothing to read.
+ */
+export function comparisonSource(input: { name: string; pasted: string; file?: { size: number; originalname: string; buffer: Buffer }; uploadError?: string }) {
+  const { name, pasted, file, uploadError } = input;
+  const errors: Record<string, string> = {};
+  const nameError = nameProblem(name);
+  if (nameError) errors.name = nameError;
+  let text: string | null = null;
+  if (uploadError) errors.file = uploadError;
+  else if (file && file.size && pasted.trim()) errors.csv = 'Choose a file or paste the figures, not both';
+  else if (file && file.size) {
+    if (!/\.(csv|txt)$/i.test(file.originalname)) errors.file = 'The selected file must be a CSV file';
+    else if (file.buffer.includes(0)) errors.file = 'The selected file must be a CSV file saved as text (UTF-8)';
+    else text = file.buffer.toString('utf8');
+  } else if (file && !file.size) errors.file = 'The selected file is empty';
+  else if (pasted.trim()) text = pasted;
+  else errors.csv = 'Choose a CSV file or paste the figures';
+  return { text, errors };
+}
