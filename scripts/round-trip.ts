@@ -11,7 +11,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { runMain, withDatabase } from './cli.js';
 import { createDb, migrateLatest } from '../db/connection.js';
 import { exportCsv, importInterchange } from '../server/interchange/index.js';
-import { availableYears } from '../server/annual-return/return-service.js';
+import { availableYears } from '../server/cases/years.js';
 import { returnByRefs } from '../server/annual-return/return-by-refs.js';
 
 async function main(): Promise<number> {

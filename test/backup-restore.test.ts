@@ -11,7 +11,8 @@ import { startAppProcess, Browserless, envFor, type AppProcess } from './support
 import { PASSWORD, dateFields } from './support/app.js';
 import { createUser } from '../server/auth/users.js';
 import { loadDemoData } from '../server/demo/load.js';
-import { availableYears, buildReturn } from '../server/annual-return/return-service.js';
+import { buildReturn } from '../server/annual-return/return-service.js';
+import { availableYears } from '../server/cases/years.js';
 import type { AnnualReturn } from '../server/annual-return/counting.js';
 
 // npm run backup while the real app runs and saves, then npm run restore into a fresh file:

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { createTestApp, postForm, signIn, type Agent, type TestApp } from './support/app.js';
 import { ROUTES } from './support/route-table.js';
 import { loadDemoData } from '../server/demo/load.js';
-import { availableYears, currentFinancialYear } from '../server/annual-return/return-service.js';
+import { availableYears, currentFinancialYear } from '../server/cases/years.js';
 import { INSIGHT_PAGES } from '../server/insight/routes.js';
 import { REFUSAL_DIMENSIONS } from '../server/insight/refusals.js';
 import { csvText, unescapeCell, xlsxText } from '../server/common/spreadsheet.js';

@@ -4,7 +4,7 @@ import { createTestApp, postForm, signIn, type Agent, type TestApp } from './sup
 import { ROUTES, type Need } from './support/route-table.js';
 import { ROLES, can, type Permission, type Role } from '../server/auth/roles.js';
 import { seedFamily, seedReferral } from './support/cases.js';
-import { currentFinancialYear } from '../server/annual-return/return-service.js';
+import { currentFinancialYear } from '../server/cases/years.js';
 import type { SeedReferralFields } from './support/cases.js';
 
 // Names every plain object answers to. A lookup keyed by what a request says must find none of

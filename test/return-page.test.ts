@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, postForm, signIn, type Agent, type TestApp } from './support/app.js';
 import { seedFamily, seedReferral } from './support/cases.js';
-import { currentFinancialYear } from '../server/annual-return/return-service.js';
+import { currentFinancialYear } from '../server/cases/years.js';
 
 // The annual return page as a data lead meets it: it opens on the latest complete financial
 // year, which its own year list offers; it warns before download of About-sheet answers

@@ -4,7 +4,7 @@ import { createTestDb, type TestDb } from './support/db.js';
 import { returnByRefs } from '../server/annual-return/return-by-refs.js';
 import { loadDemoData } from '../server/demo/load.js';
 import { exportCsv, exportXlsx, importInterchange } from '../server/interchange/index.js';
-import { availableYears } from '../server/annual-return/return-service.js';
+import { availableYears } from '../server/cases/years.js';
 import { runQuality } from '../server/quality/report.js';
 
 // The round trip guaranteed (issue 12): anything the app holds, the export writes, and that

@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import ExcelJS from 'exceljs';
 import { createTestApp, dateFields, postForm, signIn, type Agent, type TestApp } from './support/app.js';
 import { seedFamily, seedReferral } from './support/cases.js';
-import { availableYears } from '../server/annual-return/return-service.js';
+import { availableYears } from '../server/cases/years.js';
 import { cmsIdPatternProblem, compileCmsIdPattern, repeatsARepeat } from '../server/common/cms-id.js';
 import type { SeedReferralFields } from './support/cases.js';
 

@@ -7,7 +7,7 @@ import { loadReturnInput } from './return-data.js';
 import { loadSettings } from '../admin/settings.js';
 import { fillWorkbook, loadMapping, planWorkbook, type WorkbookPlan } from './workbook.js';
 import type { FigureContext } from './figures.js';
-import { financialYear, financialYearOf, todayIso } from '../common/dates.js';
+import { financialYear, todayIso } from '../common/dates.js';
 import { qualityTableRows, runQuality } from '../quality/report.js';
 import { qualityDatasetOf } from '../quality/report-data.js';
 
@@ -52,17 +52,3 @@ export async function returnWorkbookPlan(built: BuiltReturn, mappingFile = DEFAU
   return planWorkbook(mapping, built.ctx);
 }
 
-/** Financial years offered on the return page: from the earliest referral to this year. */
-export async function availableYears(db: Knex): Promise<number[]> {
-  const row = await db('referrals').min({ first: 'referral_date' }).first();
-  const current = currentFinancialYear();
-  const first = row?.first ? financialYearOf(String(row.first)) : current;
-  const years: number[] = [];
-  // the current year and every year with data, the latest complete year always among them
-  for (let y = current; y >= Math.max(Math.min(first, current - 1), current - 15); y--) years.push(y);
-  return years;
-}
-
-export function currentFinancialYear(today = todayIso()): number {
-  return financialYearOf(today);
-}

@@ -7,7 +7,7 @@ import { financialYear } from '../common/dates.js';
 import { str } from '../common/forms.js';
 import { toXlsx, type Column } from '../common/tabular-export.js';
 import { auditEvent } from '../audit/audit.js';
-import { availableYears, currentFinancialYear } from '../annual-return/return-service.js';
+import { availableYears, currentFinancialYear } from '../cases/years.js';
 import { CHILD_FIELDS, STAGES, REVIEW_FIELDS } from '../cases/stages.js';
 import { runQuality, type Issue } from './report.js';
 import { RULES, ruleByCode } from './registry.js';

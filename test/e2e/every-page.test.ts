@@ -15,7 +15,7 @@ import { ROLES, can, homeFor, type Permission, type Role } from '../../server/au
 import { STAGES } from '../../server/cases/stages.js';
 import { loadDemoData } from '../../server/demo/load.js';
 import { jobOf } from '../../server/tracker-import/jobs.js';
-import { currentFinancialYear } from '../../server/annual-return/return-service.js';
+import { currentFinancialYear } from '../../server/cases/years.js';
 import { addDays, splitIso, todayIso } from '../../server/common/dates.js';
 import { axe, closeServer, expectAccessible, listen, openBrowserSession, signInAs, type BrowserSession } from './browser.js';
 
