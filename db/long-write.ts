@@ -65,8 +65,9 @@ class SavePause {
 }
 
 const pauses = new WeakMap<Knex, SavePause>();
+/** The pause of a SQLite file's app connection; none for PostgreSQL, an in-memory database or a transaction (which holds its lock already). */
 const pauseOf = (db: Knex): SavePause | null => {
-  if (!sqliteFileOf(db)) return null;
+  if ((db as { isTransaction?: boolean }).isTransaction || !sqliteFileOf(db)) return null;
   let p = pauses.get(db);
   if (!p) pauses.set(db, (p = new SavePause()));
   return p;
@@ -101,8 +102,8 @@ export function longWriteUnderWay(db: Knex): boolean {
 /** Resolves once no long write is under way: for a write made outside a request (a background job, a download's audit row). */
 export async function writesAllowed(db: Knex): Promise<void> {
   const pause = pauseOf(db);
-  // a transaction has its lock already; a save under way holds the long write back
-  if (!pause || (db as { isTransaction?: boolean }).isTransaction || currentSave.getStore()?.counted) return;
+  // a save under way holds the long write back
+  if (!pause || currentSave.getStore()?.counted) return;
   // It would wait for the long write, which waits for it.
   if (insideLongWrite.getStore()) throw new Error('A write on the app connection from inside a long write: use the long write’s transaction');
   while (pause.held) await pause.held;
@@ -120,7 +121,7 @@ const LOCK_WAIT_MS = 30_000;
 export async function longWriteTransaction<T>(db: Knex, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   const pause = pauseOf(db);
   const file = sqliteFileOf(db);
-  if (!pause || !file || (db as { isTransaction?: boolean }).isTransaction) return db.transaction(work);
+  if (!pause || !file) return db.transaction(work);
   // The request that starts the long write is not a save it must wait for.
   const save = currentSave.getStore();
   if (save) pause.leave(save);

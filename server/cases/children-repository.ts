@@ -9,23 +9,24 @@ export type ChildInput = Omit<Child, 'id' | 'family_id' | 'child_ref' | 'merged_
 
 const CHILD_COLUMNS = ['id', 'family_id', 'child_ref', 'cms_id', 'first_name', 'last_name', 'date_of_birth', 'expected_date_of_birth',
   'sex', 'ethnicity', 'disability_self_reported', 'merged_into_id', 'version'];
-/** For counting and checking: names never leave the database. */
-const UNNAMED_COLUMNS = CHILD_COLUMNS.filter((c) => c !== 'first_name' && c !== 'last_name');
+/** For counting and checking (names never leave the database), in the order loadUnnamedChildren takes them. */
+const UNNAMED_COLUMNS = ['id', 'family_id', 'child_ref', 'cms_id', 'date_of_birth', 'expected_date_of_birth', 'sex', 'ethnicity',
+  'disability_self_reported', 'merged_into_id', 'version', 'family_ref'];
 
 const bool = (v: unknown) => (v === null || v === undefined ? null : !!v);
 
 /** Children's columns and a disability code per row (a child with several has a row for each), by child id. */
-const withDisabilities = (q: Knex.QueryBuilder, columns = CHILD_COLUMNS) =>
-  q.leftJoin('child_disabilities as d', 'd.child_id', 'c.id').select(...columns.map((c) => `c.${c}`), 'd.code as disability').orderBy(['c.id', 'd.code']);
+const withDisabilities = (q: Knex.QueryBuilder) =>
+  q.leftJoin('child_disabilities as d', 'd.child_id', 'c.id').select(...CHILD_COLUMNS.map((c) => `c.${c}`), 'd.code as disability').orderBy(['c.id', 'd.code']);
 
 /** Children from rows of withDisabilities, each with its disabilities gathered; rows with no child are passed over. */
-function childrenOf<C extends Child>(rows: Record<string, unknown>[], extra: readonly string[] = []): C[] {
-  const children: C[] = [];
+function childrenOf(rows: Record<string, unknown>[]): Child[] {
+  const children: Child[] = [];
   for (const r of rows) {
     if (r.id === null) continue;
     let child = children[children.length - 1];
     if (child?.id !== r.id) {
-      child = Object.fromEntries([...CHILD_COLUMNS, ...extra].map((c) => [c, r[c] ?? null])) as unknown as C;
+      child = Object.fromEntries(CHILD_COLUMNS.map((c) => [c, r[c] ?? null])) as unknown as Child;
       child.disability_self_reported = bool(r.disability_self_reported);
       child.disabilities = [];
       children.push(child);
@@ -51,7 +52,7 @@ export type CaseChild = Child & { family_ref: string };
  * number), one family's, or every child (no `where`).
  */
 export async function loadUnnamedChildren(db: Knex, where: { ids?: readonly number[]; family_id?: number } = {}): Promise<CaseChild[]> {
-  const q = db('children as c').join('families as f', 'f.id', 'c.family_id').select(...UNNAMED_COLUMNS.map((c) => `c.${c}`), 'f.family_ref');
+  const q = db('children as c').join('families as f', 'f.id', 'c.family_id').select(UNNAMED_COLUMNS.map((c) => (c === 'family_ref' ? 'f.family_ref' : `c.${c}`)));
   const d = db('child_disabilities as d').select('d.child_id', 'd.code');
   if (where.ids) {
     if (!where.ids.length) return [];
@@ -62,9 +63,8 @@ export async function loadUnnamedChildren(db: Knex, where: { ids?: readonly numb
     q.where('c.family_id', where.family_id);
     d.whereIn('d.child_id', db('children').select('id').where({ family_id: where.family_id }));
   }
-  const [rows, disabilities] = await Promise.all([arrayRows(db, q, [...UNNAMED_COLUMNS, 'family_ref']), arrayRows(db, d, ['child_id', 'code'])]) as [unknown[][], [number, string][]];
+  const [rows, disabilities] = await Promise.all([arrayRows(db, q, UNNAMED_COLUMNS), arrayRows(db, d, ['child_id', 'code'])]) as [unknown[][], [number, string][]];
   const byId = new Map<number, CaseChild>();
-  // in UNNAMED_COLUMNS' order: id, family_id, child_ref, cms_id, date_of_birth, expected_date_of_birth, sex, ethnicity, disability_self_reported, merged_into_id, version
   const children = rows.map((r) => {
     const c = {
       id: r[0], family_id: r[1], child_ref: r[2], family_ref: r[11], cms_id: r[3], first_name: null, last_name: null,

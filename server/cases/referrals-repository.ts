@@ -50,7 +50,7 @@ function referralOf(a: any[]): CaseReferral {
 
 /**
  * Gives each referral its children's rows (by child id), plan content (by code) and review
- * dates (in date order): one query per list for all the referrals, by their ids.
+ * dates (in date order): one query for the three lists of all the referrals, by their ids.
  */
 async function withLists(db: Knex, referrals: CaseReferral[], every: boolean): Promise<CaseReferral[]> {
   if (!referrals.length) return referrals;
@@ -103,8 +103,6 @@ export interface ReferralWhere {
   family_id?: number;
   /** any step dated in the period (activeIn) */
   active?: { from: string; to: string };
-  /** only those whose initial FGC took place */
-  fgcHeld?: boolean;
   /** narrows the query further (the referrals table is `r`): the insight filters */
   narrow?: (q: Knex.QueryBuilder) => void;
   /** the fields to read (the others are null): INSIGHT_FIELDS for the insight pages; every field by default */
@@ -123,7 +121,6 @@ export const INSIGHT_FIELDS: readonly ReferralField[] = [
   'consent_withdrawn_date', 'initial_fgc_date', 'fgc_not_held_reason', 'plan_agreed', 'plan_date', 'plan_sent_date', 'closure_date',
 ];
 
-
 /**
  * Referrals with their family's reference, children, plan content and review dates. Newest
  * first (referral date, then id) for a family or some ids; a period's or the whole database's
@@ -139,13 +136,12 @@ export async function loadReferrals(db: Knex, where: ReferralWhere): Promise<Cas
     whereIdIn(db, q, 'r.id', where.ids);
   }
   if (where.family_id !== undefined) q.where('r.family_id', where.family_id);
-  if (where.fgcHeld) q.whereNotNull('r.initial_fgc_date').whereNot('r.initial_fgc_date', '');
   where.narrow?.(q);
   const referrals = (await arrayRows(db, q, REFERRAL_KEYS)).map(referralOf);
   if (where.family_id !== undefined || where.ids) {
     referrals.sort((a, b) => (a.referral_date < b.referral_date ? 1 : a.referral_date > b.referral_date ? -1 : b.id - a.id));
   } else referrals.sort((a, b) => a.id - b.id);
-  const every = !where.active && !where.ids && where.family_id === undefined && !where.fgcHeld && !where.narrow;
+  const every = !where.active && !where.ids && where.family_id === undefined && !where.narrow;
   return withLists(db, referrals, every);
 }
 

@@ -37,9 +37,11 @@ export const DUE_SHOWN = 100;
 
 /** The insight figures of one database. */
 export function insightService(db: Knex) {
-  /** The referrals with any step in the range that pass the filters, with their children. */
+  /** The referrals with any step in the range that pass the filters, the fields insight reads. */
+  const selected = (range: { from: string; to: string }, filters: Filters) => ({ active: range, fields: INSIGHT_FIELDS, narrow: (q: Knex.QueryBuilder) => applyFilters(db, q, filters, 'r') });
+  /** Those referrals with their children. */
   const caseData = async (b: Basics, range: { from: string; to: string }, filters: Filters): Promise<CaseData> =>
-    ({ ...(await loadCaseSet(db, { active: range, fields: INSIGHT_FIELDS, narrow: (q) => applyFilters(db, q, filters, 'r') })), codes: b.codes });
+    ({ ...(await loadCaseSet(db, selected(range, filters))), codes: b.codes });
 
   /**
    * The referrals passing the filters that may have an outcome due and not recorded: an FGC
@@ -101,7 +103,7 @@ export function insightService(db: Knex) {
     async trends(b: Basics, filters: Filters, today: string): Promise<{ trend: TrendMonth[]; tables: InsightTable[] }> {
       const range = trendRange(today);
       // referrals, conferences and review meetings: FGCs only, so no children are read
-      const referrals = await loadReferrals(db, { active: range, fields: INSIGHT_FIELDS, narrow: (q) => applyFilters(db, q, filters, 'r') });
+      const referrals = await loadReferrals(db, selected(range, filters));
       const trend = monthlyTrend({ referrals, children: [], codes: b.codes }, range.months);
       return { trend, tables: [trendTable(trend, today)] };
     },
