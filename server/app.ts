@@ -5,7 +5,7 @@ import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Services } from './services.js';
 import { setUpWebSecurity } from './middleware/web-security.js';
-import { setUpSession } from './middleware/session.js';
+import { saveBeforeRedirect, setUpSession } from './middleware/session.js';
 import { setUpCsrf } from './middleware/csrf.js';
 import { setUpErrorHandler, setUpNotFound } from './middleware/errors.js';
 import { setUpStaticAssets } from './middleware/static-assets.js';
@@ -54,6 +54,7 @@ export function createApp(services: Services) {
   const passport = setUpPassport(services);
   app.use(passport.initialize());
   app.use(passport.session());
+  app.use(saveBeforeRedirect);
   app.use((req, res, next) => {
     res.locals.user = req.user;
     res.locals.currentPath = req.path;

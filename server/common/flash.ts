@@ -14,18 +14,9 @@ export function confirm(req: Request, message: string): void {
 
 /**
  * Gives the views `confirmation()`: the waiting message, taken from the session when a page shows it.
- * A redirect made with a confirmation waiting is sent once the session is saved: express-session
- * sends a response's headers before it has saved the session, and a browser follows the
- * redirect as soon as it has them, so with several database connections the next page could
- * read the session before the confirmation was in it (and show no banner).
+ * (The redirect after a save waits for the session to be saved: saveBeforeRedirect.)
  */
 export function takeConfirmation(req: Request, res: Response, next: NextFunction): void {
-  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
-  res.redirect = ((...args: unknown[]) => {
-    const session = req.session as (Request['session'] & WithFlash) | undefined;
-    if (!session?.flash) return redirect(...args);
-    session.save((err) => (err ? next(err) : redirect(...args)));
-  }) as Response['redirect'];
   res.locals.confirmation = (): string | undefined => {
     const session = req.session as unknown as WithFlash | undefined;
     if (req.method !== 'GET' || res.statusCode >= 400 || !session?.flash) return undefined;

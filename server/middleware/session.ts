@@ -1,5 +1,6 @@
 import session, { type SessionData } from 'express-session';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
+import type { NextFunction, Request, Response } from 'express';
 import type { Knex } from 'knex';
 import type { Config } from '../config.js';
 import { isPostgres } from '../../db/connection.js';
@@ -30,6 +31,26 @@ export function setUpSession(db: Knex, config: Config) {
       },
     }),
   };
+}
+
+/** What a session holds, its cookie (the expiry, moved by every request) aside. */
+const contentOf = (s: object | undefined) => JSON.stringify(s ?? null, (key, value) => (key === 'cookie' ? undefined : value));
+
+/**
+ * Middleware: a redirect made after the request changed the session (a confirmation to show, a
+ * notice for the next step) is sent once the session is saved. express-session sends a
+ * response's headers before it has saved the session, and a browser follows a redirect as soon
+ * as it has them: on PostgreSQL, with several connections, the next page could read the session
+ * before the change was in it.
+ */
+export function saveBeforeRedirect(req: Request, res: Response, next: NextFunction): void {
+  const before = contentOf(req.session);
+  const redirect = res.redirect.bind(res) as (...args: unknown[]) => void;
+  res.redirect = ((...args: unknown[]) => {
+    if (!req.session || contentOf(req.session) === before) return redirect(...args);
+    req.session.save((err) => (err ? next(err) : redirect(...args)));
+  }) as Response['redirect'];
+  next();
 }
 
 /** A request moves the session's expiry forward only when it would move by more than this. */
